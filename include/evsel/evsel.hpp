@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+// evsel: umbrella header.
+#pragma once
+
+#include <evsel/endpoint.hpp>
+#include <evsel/error.hpp>
+#include <evsel/events.hpp>
+#include <evsel/poller.hpp>
+#include <evsel/socket.hpp>
+#include <evsel/version.hpp>

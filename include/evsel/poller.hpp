@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// evsel: the poller, WSAEventSelect's model for many sockets behind one wait.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <system_error>
+
+#include <evsel/events.hpp>
+#include <evsel/export.hpp>
+#include <evsel/socket.hpp>
+
+namespace evsel {
+
+/// One socket's events as returned by poller::wait: the events and their errors, plus the
+/// context value given to poller::add.
+struct ready_record : network_events {
+  void* context = nullptr;
+};
+
+/// Waits for network events on many sockets, with WSAEventSelect's semantics made safe and
+/// identical on every platform (docs/semantics.md is the contract).
+///
+/// - add(s, mask, context) is WSAEventSelect(s, event, mask): events in `mask` are
+///   recorded from now on; conditions that already hold are recorded at once.
+/// - wait() is WSAWaitForMultipleEvents plus WSAEnumNetworkEvents for every socket that
+///   has something: each record holds at least one event, in rotation across sockets.
+/// - An event, once recorded, comes again only after its re-enabling call on
+///   evsel::socket (recv for read/oob, accept for accept, a send that would block for
+///   write); connect and close come once.
+///
+/// Thread-safety: wake() may be called from any thread at any time. All other calls, and
+/// the socket calls on registered sockets, belong to one thread at a time (normally the
+/// one that waits).
+class EVSEL_EXPORT poller {
+ public:
+  /// Waits forever when passed as a timeout.
+  static constexpr std::chrono::milliseconds infinite{-1};
+
+  /// Throws std::system_error if the OS refuses the resources a poller needs.
+  poller();
+  /// Unregisters every socket still registered (they stay open and usable).
+  ~poller();
+  poller(const poller&) = delete;
+  poller& operator=(const poller&) = delete;
+
+  /// Starts recording `mask` for `s`; `context` comes back in every record of `s`.
+  /// An unbound UDP socket is bound to the wildcard address first (UDP sockets are always
+  /// bound, so write is recorded once at registration).
+  /// Errors: errc::not_a_socket, errc::invalid_argument (bits outside all_events),
+  /// errc::already_registered, or an OS error; on error nothing is registered.
+  [[nodiscard]] std::error_code add(socket& s, event mask, void* context = nullptr) noexcept;
+
+  /// Replaces the mask (WSAEventSelect again). An event already recorded and not
+  /// re-enabled is not delivered again; conditions that hold now are recorded for
+  /// newly enabled bits. Errors: errc::not_a_socket, errc::invalid_argument,
+  /// errc::not_registered.
+  [[nodiscard]] std::error_code modify(socket& s, event mask) noexcept;
+  /// As above, also replacing the context value.
+  [[nodiscard]] std::error_code modify(socket& s, event mask, void* context) noexcept;
+
+  /// Stops reporting `s`; no later wait returns a record for it. Errors:
+  /// errc::not_a_socket, errc::not_registered.
+  [[nodiscard]] std::error_code remove(socket& s) noexcept;
+
+  /// Waits up to `timeout` (poller::infinite: forever; zero: just look) until at least one
+  /// registered socket has events, or wake() is called. Fills up to `capacity` records
+  /// and returns their number; 0 means timeout or wake. When more sockets are ready than
+  /// fit, the next wait continues with the ones left out.
+  /// Errors: errc::invalid_argument for a null `out` or zero `capacity`, or an OS error.
+  std::size_t wait(ready_record* out,
+                   std::size_t capacity,
+                   std::chrono::milliseconds timeout,
+                   std::error_code& ec) noexcept;
+
+  /// Makes a blocked wait() return (or the next one, if none is blocked). Coalesced, never
+  /// lost. Callable from any thread.
+  void wake() noexcept;
+
+  /// Number of registered sockets.
+  std::size_t size() const noexcept;
+
+  /// "asio" or "win": the backend compiled into this library.
+  static const char* backend_name() noexcept;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace evsel

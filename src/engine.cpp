@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// evsel: the backend-neutral poller: argument checks, registrations, the wait loop.
+#include "engine.hpp"
+
+#include <cstdint>
+#include <new>
+
+#include <evsel/error.hpp>
+
+#include "os.hpp"
+
+namespace evsel::detail {
+namespace {
+
+bool valid_mask(event mask) noexcept {
+  return (static_cast<std::uint32_t>(mask) & ~static_cast<std::uint32_t>(all_events)) == 0;
+}
+
+// UDP sockets are always bound, so that write is recorded once at registration on every
+// backend (Windows records nothing for an unbound socket, Wine does: C08).
+std::error_code ensure_bound(const socket_state& s) noexcept {
+  if (s.is_tcp()) return {};
+  std::error_code ec;
+  const endpoint local = os::local_endpoint(s.handle, ec);
+  if (!ec && local.port() != 0) return {};
+  return os::bind(s.handle, endpoint::any(s.family, 0));
+}
+
+}  // namespace
+
+engine::engine() {
+  if (const std::error_code ec = os::startup()) {
+    throw std::system_error(ec, "evsel: socket layer start-up");
+  }
+  backend_.emplace(core_);
+}
+
+engine::~engine() {
+  for (registration* r = core_.first(); r != nullptr; r = r->all_next) {
+    if (r->socket != nullptr) {
+      backend_->detach(*r);
+      r->socket->reg = nullptr;
+      r->socket = nullptr;
+    }
+  }
+  // The backend goes first: its pending OS waits may still name registrations.
+  backend_.reset();
+  while (registration* r = core_.first()) {
+    core_.unlink(*r);
+    delete r;
+  }
+}
+
+registration* engine::lookup(socket_state* s, std::error_code& ec) const noexcept {
+  if (s == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return nullptr;
+  }
+  if (s->reg == nullptr || s->reg->owner != this) {
+    ec = make_error_code(errc::not_registered);
+    return nullptr;
+  }
+  return s->reg;
+}
+
+std::error_code engine::add(socket_state* s, event mask, void* context) noexcept {
+  if (s == nullptr) return make_error_code(errc::not_a_socket);
+  if (!valid_mask(mask)) return make_error_code(errc::invalid_argument);
+  if (s->reg != nullptr) return make_error_code(errc::already_registered);
+  if (std::error_code ec = ensure_bound(*s)) return ec;
+
+  registration* r = backend_->make_registration();
+  if (r == nullptr) return make_error_code(errc::no_buffer_space);
+  r->owner = this;
+  r->socket = s;
+  r->context = context;
+  r->mask = mask;
+  core_.link(*r);
+  s->reg = r;
+  if (std::error_code ec = backend_->attach(*r)) {
+    // Nothing half-made stays behind: the socket is as if add had never been called.
+    core_.unlink(*r);
+    s->reg = nullptr;
+    delete r;
+    return ec;
+  }
+  ++live_;
+  return {};
+}
+
+std::error_code engine::modify(socket_state* s,
+                               event mask,
+                               bool set_context,
+                               void* context) noexcept {
+  std::error_code ec;
+  registration* r = lookup(s, ec);
+  if (r == nullptr) return ec;
+  if (!valid_mask(mask)) return make_error_code(errc::invalid_argument);
+  const event old_mask = r->mask;
+  r->mask = mask;
+  if ((ec = backend_->update(*r, old_mask))) {
+    r->mask = old_mask;
+    return ec;
+  }
+  if (set_context) r->context = context;
+  // Bits recorded while outside the mask come back when it widens again (C15, C50).
+  core_.requeue(*r);
+  return {};
+}
+
+std::error_code engine::remove(socket_state* s) noexcept {
+  std::error_code ec;
+  registration* r = lookup(s, ec);
+  if (r == nullptr) return ec;
+  detach(*r);
+  return {};
+}
+
+void engine::detach(registration& r) noexcept {
+  core_.unqueue(r);
+  backend_->detach(r);
+  r.socket->reg = nullptr;
+  r.socket = nullptr;
+  --live_;
+  if (backend_->idle(r)) {
+    core_.unlink(r);
+    delete &r;
+  } else {
+    has_detached_ = true;  // freed by free_idle once the backend lets go of it
+  }
+}
+
+void engine::free_idle() noexcept {
+  if (!has_detached_) return;
+  has_detached_ = false;
+  registration* next = nullptr;
+  for (registration* r = core_.first(); r != nullptr; r = next) {
+    next = r->all_next;
+    if (r->socket != nullptr) continue;
+    if (backend_->idle(*r)) {
+      core_.unlink(*r);
+      delete r;
+    } else {
+      has_detached_ = true;
+    }
+  }
+}
+
+std::size_t engine::wait(ready_record* out,
+                         std::size_t capacity,
+                         std::chrono::milliseconds timeout,
+                         std::error_code& ec) noexcept {
+  ec.clear();
+  if (out == nullptr || capacity == 0) {
+    ec = make_error_code(errc::invalid_argument);
+    return 0;
+  }
+  using clock = std::chrono::steady_clock;
+  const bool forever = timeout < std::chrono::milliseconds::zero();
+  const clock::time_point deadline = forever ? clock::time_point::max() : clock::now() + timeout;
+  for (;;) {
+    std::size_t count = core_.collect(out, capacity);
+    if (count != 0) return count;
+    auto left = std::chrono::milliseconds(-1);
+    if (!forever) {
+      left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+      if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
+    }
+    const run_status status = backend_->run(left, ec);
+    free_idle();
+    if (ec) return 0;
+    count = core_.collect(out, capacity);
+    if (count != 0 || status == run_status::woken) return count;
+    // Notifications that recorded nothing (a condition consumed meanwhile, a disabled
+    // bit) are not a reason to return: wait on until the deadline.
+    if (!forever && clock::now() >= deadline) return 0;
+  }
+}
+
+void engine::on_recv(registration& r, const io_result& result) noexcept {
+  backend_->after_recv(r, result);
+}
+
+void engine::on_send(registration& r, const io_result& result) noexcept {
+  if (result.ec == errc::would_block) backend_->after_send(r, result);
+}
+
+void engine::on_transition(registration& r) noexcept { backend_->after_transition(r); }
+
+void engine::on_accept(registration& r, const io_result& result) noexcept {
+  backend_->after_accept(r, result);
+}
+
+}  // namespace evsel::detail

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// evsel: the thin OS-call layer each backend implements (src/win or src/posix).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <system_error>
+
+#include <evsel/endpoint.hpp>
+#include <evsel/error.hpp>
+#include <evsel/socket.hpp>
+
+// Every sockaddr cast and every read of errno / WSAGetLastError happens behind these
+// functions, so the common code (socket.cpp, poller.cpp) never sees an OS header.
+// Failures come back as codes in evsel::native_category() with the OS's own value.
+namespace evsel::detail::os {
+
+std::error_code startup() noexcept;  // once per process (WSAStartup); no-op on POSIX
+
+// A non-blocking socket; IPv6 sockets are IPv6-only.
+native_socket open(address_family family, protocol transport, std::error_code& ec) noexcept;
+std::error_code close(native_socket s) noexcept;
+
+std::error_code bind(native_socket s, const endpoint& local) noexcept;
+std::error_code listen(native_socket s, int backlog) noexcept;
+// The raw result: empty, an in-progress code (see connect_pending), or a failure.
+std::error_code connect(native_socket s, const endpoint& remote) noexcept;
+// True for the codes a non-blocking connect returns while the attempt goes on.
+bool connect_pending(const std::error_code& ec) noexcept;
+// The accepted socket is non-blocking and selects nothing (Windows: the inherited
+// WSAEventSelect association is cancelled, G7).
+native_socket accept(native_socket s, endpoint* peer, std::error_code& ec) noexcept;
+
+std::size_t recv(native_socket s,
+                 void* data,
+                 std::size_t size,
+                 message_flags flags,
+                 std::error_code& ec) noexcept;
+std::size_t send(native_socket s,
+                 const void* data,
+                 std::size_t size,
+                 message_flags flags,
+                 std::error_code& ec) noexcept;
+std::size_t recv_from(native_socket s,
+                      void* data,
+                      std::size_t size,
+                      endpoint& from,
+                      std::error_code& ec) noexcept;
+std::size_t send_to(native_socket s,
+                    const void* data,
+                    std::size_t size,
+                    const endpoint& to,
+                    std::error_code& ec) noexcept;
+std::error_code shutdown_send(native_socket s) noexcept;
+
+std::size_t available(native_socket s, std::error_code& ec) noexcept;  // FIONREAD
+std::error_code pending_error(native_socket s) noexcept;               // SO_ERROR (clears it)
+bool has_peer(native_socket s) noexcept;                               // getpeername works
+endpoint local_endpoint(native_socket s, std::error_code& ec) noexcept;
+endpoint remote_endpoint(native_socket s, std::error_code& ec) noexcept;
+
+enum class option { reuse_address, no_delay, send_buffer, receive_buffer, oob_inline };
+std::error_code set_option(native_socket s, option which, int value) noexcept;
+int get_option(native_socket s, option which, std::error_code& ec) noexcept;
+std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds timeout) noexcept;
+
+// A code in native_category() for a POSIX errno name or a Winsock code: used where evsel
+// must synthesize what the OS would have said (for example ECONNABORTED, C48).
+std::error_code connection_aborted_code() noexcept;
+
+}  // namespace evsel::detail::os

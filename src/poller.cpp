@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// evsel: evsel::poller, the public face of the engine.
+#include <evsel/poller.hpp>
+
+#include "engine.hpp"
+
+namespace evsel {
+
+struct poller::impl {
+  detail::engine engine;
+};
+
+poller::poller() : impl_(std::make_unique<impl>()) {}
+poller::~poller() = default;
+
+std::error_code poller::add(socket& s, event mask, void* context) noexcept {
+  return impl_->engine.add(s.state_, mask, context);
+}
+
+std::error_code poller::modify(socket& s, event mask) noexcept {
+  return impl_->engine.modify(s.state_, mask, false, nullptr);
+}
+
+std::error_code poller::modify(socket& s, event mask, void* context) noexcept {
+  return impl_->engine.modify(s.state_, mask, true, context);
+}
+
+std::error_code poller::remove(socket& s) noexcept { return impl_->engine.remove(s.state_); }
+
+std::size_t poller::wait(ready_record* out,
+                         std::size_t capacity,
+                         std::chrono::milliseconds timeout,
+                         std::error_code& ec) noexcept {
+  return impl_->engine.wait(out, capacity, timeout, ec);
+}
+
+void poller::wake() noexcept { impl_->engine.wake(); }
+
+std::size_t poller::size() const noexcept { return impl_->engine.size(); }
+
+const char* poller::backend_name() noexcept { return detail::backend::name; }
+
+}  // namespace evsel

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+// evsel: the POSIX backend: WSAEventSelect's state model on Boost.Asio's reactor.
+#include "asio_backend.hpp"
+
+#include <new>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/system/system_error.hpp>
+
+#include "../native_errors.hpp"
+#include "posix_probes.hpp"
+
+namespace evsel::detail {
+namespace {
+
+std::error_code to_std(const boost::system::error_code& ec) noexcept {
+  if (!ec) return {};
+  if (ec.category() == boost::system::generic_category()) {
+    return {ec.value(), std::generic_category()};
+  }
+  // Asio's system errors are errno values; keep them as such (Boost 1.74's implicit
+  // conversion would wrap them in a category that is not std::system_category()).
+  return native_error(ec.value());
+}
+
+}  // namespace
+
+struct backend::asio_registration final : registration {
+  explicit asio_registration(boost::asio::io_context& io) : descriptor(io) {}
+
+  boost::asio::posix::stream_descriptor descriptor;
+  unsigned pending = 0;                 // async waits whose handler has not run yet
+  bool waiting[wait_kinds] = {};        // which waits are outstanding
+  // What the last look at the socket found, valid until a re-enabling call changes it:
+  // data or a datagram queued (TCP/UDP), a connection queued (listener).
+  bool input_known = false;
+  bool urgent_known = false;            // an urgent byte is waiting
+  bool write_blocked = false;           // a send would block; write comes when space is back
+  // The connection is dead in both directions (POLLHUP/POLLERR). Readiness stays on for
+  // good, so nothing is waited for any more; recv calls look at what is left.
+  bool hung_up = false;
+};
+
+backend::backend(poller_core& core)
+    : core_(core), io_(1), keep_running_(boost::asio::make_work_guard(io_)) {}
+
+backend::~backend() {
+  keep_running_.reset();
+  // Destroying io_ destroys every pending handler without running it; the engine frees the
+  // registrations afterwards.
+}
+
+registration* backend::make_registration() noexcept {
+  return new (std::nothrow) asio_registration(io_);
+}
+
+std::error_code backend::attach(registration& base) noexcept {
+  auto& r = static_cast<asio_registration&>(base);
+  boost::system::error_code ec;
+  r.descriptor.assign(r.socket->handle, ec);
+  if (ec) return to_std(ec);
+  evaluate(r, all_events);
+  rearm(r);
+  return {};
+}
+
+std::error_code backend::update(registration& base, event /*old_mask*/) noexcept {
+  auto& r = static_cast<asio_registration&>(base);
+  // G1 for every enabled bit that is not disabled; disabled bits stay silent (G2).
+  evaluate(r, all_events);
+  rearm(r);
+  return {};
+}
+
+void backend::detach(registration& base) noexcept {
+  auto& r = static_cast<asio_registration&>(base);
+  // Deregisters the descriptor from the reactor (before the socket may be closed) and
+  // cancels the outstanding waits; their handlers still run once, see on_ready.
+  (void)r.descriptor.release();
+}
+
+bool backend::idle(const registration& base) const noexcept {
+  return static_cast<const asio_registration&>(base).pending == 0;
+}
+
+run_status backend::run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
+  woken_ = false;
+  std::size_t handled = 0;
+  try {
+    if (timeout < std::chrono::milliseconds::zero()) {
+      handled = io_.run_one();
+    } else if (timeout == std::chrono::milliseconds::zero()) {
+      handled = io_.poll();
+    } else {
+      handled = io_.run_one_for(timeout);
+    }
+    // Everything else that is ready now belongs to this wait too.
+    if (handled != 0) handled += io_.poll();
+  } catch (const boost::system::system_error& e) {
+    ec = to_std(e.code());
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+  }
+  if (io_.stopped()) io_.restart();
+  if (woken_) return run_status::woken;
+  return handled != 0 ? run_status::progress : run_status::timeout;
+}
+
+void backend::wake() noexcept {
+  // Coalesced: one queued wake-up handler at most.
+  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+  try {
+    boost::asio::post(io_, [this] {
+      wake_pending_.store(false, std::memory_order_release);
+      woken_ = true;
+    });
+  } catch (...) {
+    wake_pending_.store(false, std::memory_order_release);
+  }
+}
+
+void backend::after_recv(registration& base, const io_result& result) noexcept {
+  auto& r = static_cast<asio_registration&>(base);
+  const socket_state& s = *r.socket;
+  if (has_flag(result.flags, message_flags::oob)) {
+    r.urgent_known = false;
+    evaluate(r, event::oob);
+  } else if (has_flag(result.flags, message_flags::peek)) {
+    evaluate(r, event::read | event::oob | event::close);  // re-records read (C30)
+  } else {
+    r.input_known = false;
+    // A TCP recv that returned less than asked emptied the queue: nothing to look at, the
+    // read wait re-armed below notices new data or the end of the stream. Otherwise look.
+    if (s.is_tcp() && (result.ec || result.bytes < result.requested) && !r.hung_up) {
+      record_close_if_due(r);
+    } else {
+      evaluate(r, event::read | event::oob | event::close);
+    }
+  }
+  rearm(r);
+}
+
+void backend::after_send(registration& base, const io_result& /*result*/) noexcept {
+  auto& r = static_cast<asio_registration&>(base);
+  r.write_blocked = true;
+  rearm(r);
+}
+
+void backend::after_accept(registration& base, const io_result& result) noexcept {
+  auto& r = static_cast<asio_registration&>(base);
+  r.input_known = false;
+  if (!result.ec) evaluate(r, event::accept);  // more queued: recorded again (C21, C52)
+  rearm(r);
+}
+
+void backend::after_transition(registration& base) noexcept {
+  auto& r = static_cast<asio_registration&>(base);
+  if (r.socket->receive_shut) r.input_known = false;  // what is queued gets discarded
+  evaluate(r, all_events);
+  rearm(r);
+}
+
+void backend::evaluate(asio_registration& r, event scope, bool from_reactor) noexcept {
+  socket_state& s = *r.socket;
+  const event wanted = scope & r.recordable();
+  if (!s.is_tcp()) {
+    evaluate_datagram(r, wanted);
+    return;
+  }
+  refresh_connect(s);
+  switch (s.stage) {
+    case connection_stage::idle:  // unconnected: nothing is ever recorded (C01)
+    case connection_stage::connecting:
+      return;
+    case connection_stage::listening:
+      if (has_any(wanted, event::accept) && !r.input_known) {
+        r.input_known = posix::poll_now(s.handle, {true, false, false}).readable;
+      }
+      if (r.input_known) core_.record(r, event::accept);
+      return;
+    case connection_stage::failed:
+      // Failure: connect with its error, and nothing else (C24).
+      core_.record(r, event::connect, s.connect_error);
+      return;
+    case connection_stage::connected:
+      evaluate_stream(r, wanted, from_reactor);
+      return;
+  }
+}
+
+void backend::evaluate_stream(asio_registration& r, event wanted, bool from_reactor) noexcept {
+  socket_state& s = *r.socket;
+  event found = s.connected_by_connect ? event::connect : event::none;
+  posix::interest look;
+  look.write = has_any(wanted, event::write);
+  // Woken by the reactor, always find out why (data, end of stream, reset), whatever is
+  // selected: that knowledge is what stops the wait from being armed again for nothing.
+  look.read = (from_reactor || has_any(wanted, event::read | event::close)) && !r.input_known &&
+              !s.peer_closed;
+  look.urgent = has_any(wanted, event::oob) && !s.oob_inline && !s.peer_closed;
+  if (look.read || look.write || look.urgent) {
+    const posix::readiness now = posix::poll_now(s.handle, look);
+    r.hung_up = r.hung_up || now.hangup;
+    // A hung-up socket counts as writable: the next send reports the error.
+    if (now.writable || now.hangup) {
+      found |= event::write;
+      r.write_blocked = false;
+    }
+    if (look.read && (now.readable || now.hangup)) probe_stream_input(r);
+    if (look.urgent && now.urgent) r.urgent_known = posix::urgent_byte_waiting(s.handle);
+  }
+  if (r.input_known && !s.receive_shut) found |= event::read;
+  if (r.urgent_known && !s.oob_inline) found |= event::oob;
+  // One call, so that connect and write of a new connection share one record (C55).
+  core_.record(r, found);
+  record_close_if_due(r);
+}
+
+void backend::record_close_if_due(asio_registration& r) noexcept {
+  // Close only once no unread data is left, so closing on it loses nothing (C36 weak form).
+  const socket_state& s = *r.socket;
+  if (s.peer_closed && !r.input_known) core_.record(r, event::close, s.close_error);
+}
+
+void backend::probe_stream_input(asio_registration& r) noexcept {
+  socket_state& s = *r.socket;
+  // Two rounds at most: after discarding (shutdown(receive)) look once more for the end.
+  for (int round = 0; round < 2; ++round) {
+    std::error_code ec;
+    switch (posix::peek_stream(s.handle, ec)) {
+      case posix::stream_input::data:
+        if (!s.receive_shut) {
+          r.input_known = true;
+          return;
+        }
+        if ((ec = posix::discard_input(s.handle))) {
+          note_connection_lost(s, ec);
+          return;
+        }
+        continue;
+      case posix::stream_input::end_of_stream:
+        note_connection_lost(s, {});
+        return;
+      case posix::stream_input::failed:
+        // The peer reset the connection: reading the error consumed it, so it is kept on
+        // the socket for recv and send (C39).
+        note_connection_lost(s, ec);
+        return;
+      case posix::stream_input::empty:
+        return;
+    }
+  }
+}
+
+void backend::evaluate_datagram(asio_registration& r, event wanted) noexcept {
+  const socket_state& s = *r.socket;
+  posix::interest look;
+  // UDP sockets are bound when registered: write is recorded once (C07, G12), and again
+  // only after a send that would block.
+  look.write = has_any(wanted, event::write) && r.write_blocked;
+  look.read = has_any(wanted, event::read) && !s.receive_shut && !r.input_known;
+  event found = has_any(wanted, event::write) && !r.write_blocked ? event::write : event::none;
+  if (look.read || look.write) {
+    const posix::readiness now = posix::poll_now(s.handle, look);
+    if (look.write && now.writable) {
+      found |= event::write;
+      r.write_blocked = false;
+    }
+    // A datagram (even an empty one, C54) or a pending error: recv has something to say.
+    if (look.read) r.input_known = now.readable || now.hangup;
+  }
+  if (r.input_known && !s.receive_shut) found |= event::read;
+  core_.record(r, found);
+}
+
+void backend::rearm(asio_registration& r) noexcept {
+  const socket_state& s = *r.socket;
+  const event wanted = r.recordable();
+  bool want[wait_kinds] = {};
+  if (!s.is_tcp()) {
+    want[wait_read] = has_any(wanted, event::read) && !r.input_known && !s.receive_shut;
+    want[wait_write] = has_any(wanted, event::write) && r.write_blocked;
+  } else if (s.stage == connection_stage::listening) {
+    want[wait_read] = has_any(wanted, event::accept) && !r.input_known;
+  } else if (s.stage == connection_stage::connecting) {
+    want[wait_write] = true;  // learn the outcome even if neither connect nor write is selected
+  } else if (s.stage == connection_stage::connected && !r.hung_up) {
+    // Nothing is waited for while a condition holds but is disabled: the re-enabling call
+    // looks again. That keeps level-triggered readiness from spinning.
+    want[wait_read] =
+        has_any(wanted, event::read | event::close) && !r.input_known && !s.peer_closed;
+    want[wait_write] = has_any(wanted, event::write) && r.write_blocked;
+    want[wait_urgent] =
+        has_any(wanted, event::oob) && !s.oob_inline && !r.urgent_known && !s.peer_closed;
+  }
+  // Idle (unconnected) and failed sockets wait for nothing: Linux reports them as hung up.
+  for (unsigned kind = 0; kind < wait_kinds; ++kind) {
+    if (want[kind] && !r.waiting[kind]) start_wait(r, static_cast<wait_kind>(kind));
+  }
+}
+
+void backend::start_wait(asio_registration& r, wait_kind kind) noexcept {
+  static constexpr boost::asio::posix::descriptor_base::wait_type types[wait_kinds] = {
+      boost::asio::posix::descriptor_base::wait_read,
+      boost::asio::posix::descriptor_base::wait_write,
+      boost::asio::posix::descriptor_base::wait_error};
+  try {
+    r.descriptor.async_wait(types[kind], [this, &r, kind](const boost::system::error_code& ec) {
+      on_ready(r, kind, ec == boost::asio::error::operation_aborted);
+    });
+    r.waiting[kind] = true;
+    ++r.pending;
+  } catch (...) {
+    // Out of memory for the wait: the socket is looked at again on its next
+    // re-enabling call or mask change.
+  }
+}
+
+void backend::on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept {
+  --r.pending;
+  r.waiting[kind] = false;
+  // Detached (removed or closed): the engine frees it once no handler is pending.
+  if (r.socket == nullptr || aborted) return;
+  switch (kind) {
+    case wait_read:
+      r.input_known = false;
+      break;
+    case wait_urgent:
+      r.urgent_known = false;
+      break;
+    case wait_write:
+    case wait_kinds:
+      break;
+  }
+  evaluate(r, all_events, true);
+  rearm(r);
+}
+
+}  // namespace evsel::detail

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// evsel: the POSIX backend: WSAEventSelect's state model on Boost.Asio's reactor.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <system_error>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "../backend.hpp"
+
+namespace evsel::detail {
+
+// Asio tells when a socket becomes readable, writable or has urgent data (async_wait on a
+// posix::stream_descriptor); this backend turns that into FD_* records by looking at the
+// socket (poll, MSG_PEEK) and applying the state model of fd-semantics.md section 1. It
+// waits only for what could still be recorded, so a condition that holds but is disabled
+// (delivered, not re-enabled) never makes the reactor spin.
+class backend {
+ public:
+  static constexpr const char* name = "asio";
+
+  explicit backend(poller_core& core);
+  ~backend();
+  backend(const backend&) = delete;
+  backend& operator=(const backend&) = delete;
+
+  registration* make_registration() noexcept;
+  std::error_code attach(registration& r) noexcept;
+  std::error_code update(registration& r, event old_mask) noexcept;
+  void detach(registration& r) noexcept;
+  bool idle(const registration& r) const noexcept;
+  run_status run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+  void wake() noexcept;
+
+  void after_recv(registration& r, const io_result& result) noexcept;
+  void after_send(registration& r, const io_result& result) noexcept;
+  void after_accept(registration& r, const io_result& result) noexcept;
+  void after_transition(registration& r) noexcept;
+
+ private:
+  struct asio_registration;
+  enum wait_kind : unsigned { wait_read, wait_write, wait_urgent, wait_kinds };
+
+  void evaluate(asio_registration& r, event scope, bool from_reactor = false) noexcept;
+  void evaluate_stream(asio_registration& r, event wanted, bool from_reactor) noexcept;
+  void record_close_if_due(asio_registration& r) noexcept;
+  void evaluate_datagram(asio_registration& r, event wanted) noexcept;
+  void probe_stream_input(asio_registration& r) noexcept;
+  void rearm(asio_registration& r) noexcept;
+  void start_wait(asio_registration& r, wait_kind kind) noexcept;
+  void on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept;
+
+  poller_core& core_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
+  std::atomic<bool> wake_pending_{false};
+  bool woken_ = false;
+};
+
+}  // namespace evsel::detail

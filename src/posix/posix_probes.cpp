@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// evsel: non-consuming looks at a socket's state, used to evaluate FD_* conditions on POSIX.
+#include "posix_probes.hpp"
+
+#include <errno.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "../native_errors.hpp"
+
+namespace evsel::detail::posix {
+
+readiness poll_now(native_socket s, interest what) noexcept {
+  pollfd entry{};
+  entry.fd = s;
+  entry.events = static_cast<short>((what.read ? POLLIN : 0) | (what.write ? POLLOUT : 0) |
+                                    (what.urgent ? POLLPRI : 0));
+  readiness result;
+  int n = 0;
+  do {
+    n = ::poll(&entry, 1, 0);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return result;
+  result.readable = (entry.revents & POLLIN) != 0;
+  result.writable = (entry.revents & POLLOUT) != 0;
+  result.urgent = (entry.revents & POLLPRI) != 0;
+  result.hangup = (entry.revents & (POLLHUP | POLLERR)) != 0;
+  return result;
+}
+
+stream_input peek_stream(native_socket s, std::error_code& ec) noexcept {
+  ec.clear();
+  char byte = 0;
+  for (;;) {
+    const ssize_t n = ::recv(s, &byte, 1, MSG_PEEK);
+    if (n > 0) return stream_input::data;
+    if (n == 0) return stream_input::end_of_stream;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return stream_input::empty;
+    ec = native_error(errno);
+    return stream_input::failed;
+  }
+}
+
+bool urgent_byte_waiting(native_socket s) noexcept {
+  char byte = 0;
+  ssize_t n = 0;
+  do {
+    n = ::recv(s, &byte, 1, MSG_OOB | MSG_PEEK);
+  } while (n < 0 && errno == EINTR);
+  return n == 1;
+}
+
+std::error_code discard_input(native_socket s) noexcept {
+  char scratch[4096];
+  for (;;) {
+    const ssize_t n = ::recv(s, scratch, sizeof scratch, 0);
+    if (n > 0) continue;
+    if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) return {};
+    if (errno != EINTR) return native_error(errno);
+  }
+}
+
+}  // namespace evsel::detail::posix

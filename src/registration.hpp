@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// evsel: one socket's registration with a poller: the WSAEventSelect record and mask.
+#pragma once
+
+#include <evsel/events.hpp>
+
+#include "socket_state.hpp"
+
+namespace evsel::detail {
+
+class engine;
+
+// One WSAEventSelect association: the mask M and where records go. The record R and the
+// disabled set D belong to the socket (socket_state), because on Windows they outlive a
+// change of selection: remove and add again behaves like mask 0 and back (G2, G3).
+// Backends derive from it to add their own per-socket data.
+struct registration {
+  registration() = default;
+  registration(const registration&) = delete;
+  registration& operator=(const registration&) = delete;
+  virtual ~registration() = default;
+
+  engine* owner = nullptr;
+  socket_state* socket = nullptr;  // null once detached
+  void* context = nullptr;
+  event mask = event::none;
+
+  // Ready list (FIFO of registrations that may have recorded & mask).
+  registration* ready_prev = nullptr;
+  registration* ready_next = nullptr;
+  bool queued = false;
+  // All registrations of the poller, live or detached but not yet freed.
+  registration* all_prev = nullptr;
+  registration* all_next = nullptr;
+
+  event deliverable() const noexcept { return socket->recorded & mask; }
+  // Bits that could be recorded now: selected and not disabled.
+  event recordable() const noexcept { return mask & ~socket->disabled; }
+};
+
+}  // namespace evsel::detail

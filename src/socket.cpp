@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+// evsel: evsel::socket, where the re-enabling calls reach the poller on every backend.
+#include <evsel/socket.hpp>
+
+#include <new>
+#include <utility>
+
+#include <evsel/error.hpp>
+
+#include "engine.hpp"
+#include "os.hpp"
+#include "poller_core.hpp"
+#include "socket_state.hpp"
+
+namespace evsel {
+namespace detail {
+
+void refresh_connect(socket_state& s) noexcept {
+  if (s.stage != connection_stage::connecting) return;
+  if (os::has_peer(s.handle)) {
+    s.stage = connection_stage::connected;
+    return;
+  }
+  // Reading SO_ERROR clears it, so the outcome is kept here for the connect event.
+  if (std::error_code ec = os::pending_error(s.handle)) {
+    s.stage = connection_stage::failed;
+    s.connect_error = ec;
+  }
+}
+
+void note_connection_lost(socket_state& s, const std::error_code& ec) noexcept {
+  if (ec) s.sticky_error = ec;
+  if (s.peer_closed) return;
+  s.peer_closed = true;
+  s.close_error = ec;
+}
+
+namespace {
+
+// Errors that mean "this call was wrong", as opposed to the outcome of an attempt.
+bool is_misuse(const std::error_code& ec) noexcept {
+  return ec == errc::invalid_argument || ec == errc::not_a_socket ||
+         ec == errc::address_family_not_supported || ec == errc::already_connected ||
+         ec == errc::connection_in_progress || ec == std::errc::bad_address;
+}
+
+// The re-enabling rules of the model (fd-semantics.md section 1, rules 3 and 4). They hold
+// whether or not the socket is registered, as the Windows kernel keeps them per socket.
+void after_recv_call(socket_state& s, message_flags flags) noexcept {
+  poller_core::reenable(s, event::read | event::oob);
+  // A recv that consumed data takes its recorded bit away; the backend records it again
+  // if the condition still holds (level re-posting, C29, C30, C19).
+  if (!has_flag(flags, message_flags::peek)) {
+    poller_core::clear(s, has_flag(flags, message_flags::oob) ? event::oob : event::read);
+  }
+}
+
+bool is_connection_lost(const std::error_code& ec) noexcept {
+  return ec == errc::connection_reset || ec == errc::connection_aborted;
+}
+
+// Checks shared by recv and send on a TCP socket: the stage and the sticky error.
+std::error_code stream_ready(socket_state& s, bool shut) noexcept {
+  refresh_connect(s);
+  if (s.stage != connection_stage::connected) return make_error_code(errc::not_connected);
+  if (shut) return make_error_code(errc::shut_down);
+  return s.sticky_error;
+}
+
+}  // namespace
+}  // namespace detail
+
+using detail::connection_stage;
+using detail::socket_state;
+
+socket::~socket() { (void)close(); }
+
+socket::socket(socket&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+
+socket& socket::operator=(socket&& other) noexcept {
+  if (this != &other) {
+    (void)close();
+    state_ = std::exchange(other.state_, nullptr);
+  }
+  return *this;
+}
+
+socket socket::open(address_family family, protocol proto, std::error_code& ec) noexcept {
+  if ((ec = detail::os::startup())) return {};
+  const native_socket handle = detail::os::open(family, proto, ec);
+  if (ec) return {};
+  auto* state = new (std::nothrow) socket_state;
+  if (state == nullptr) {
+    (void)detail::os::close(handle);
+    ec = make_error_code(errc::no_buffer_space);
+    return {};
+  }
+  state->handle = handle;
+  state->family = family;
+  state->transport = proto;
+  return socket(state);
+}
+
+socket socket::open(address_family family, protocol proto) {
+  std::error_code ec;
+  socket s = open(family, proto, ec);
+  if (ec) throw std::system_error(ec, "evsel::socket::open");
+  return s;
+}
+
+native_socket socket::native_handle() const noexcept {
+  return state_ != nullptr ? state_->handle : invalid_socket;
+}
+
+address_family socket::family() const noexcept {
+  return state_ != nullptr ? state_->family : address_family::ipv4;
+}
+
+protocol socket::transport() const noexcept {
+  return state_ != nullptr ? state_->transport : protocol::tcp;
+}
+
+std::error_code socket::bind(const endpoint& local) noexcept {
+  if (state_ == nullptr) return make_error_code(errc::not_a_socket);
+  if (local.family() != state_->family) return make_error_code(errc::address_family_not_supported);
+  return detail::os::bind(state_->handle, local);
+}
+
+std::error_code socket::listen(int backlog) noexcept {
+  if (state_ == nullptr) return make_error_code(errc::not_a_socket);
+  if (!state_->is_tcp()) return make_error_code(errc::operation_not_supported);
+  if (state_->stage != connection_stage::idle && state_->stage != connection_stage::listening) {
+    return make_error_code(errc::invalid_argument);
+  }
+  if (std::error_code ec = detail::os::listen(state_->handle, backlog)) return ec;
+  state_->stage = connection_stage::listening;
+  if (state_->reg != nullptr) state_->reg->owner->on_transition(*state_->reg);
+  return {};
+}
+
+std::error_code socket::connect(const endpoint& remote) noexcept {
+  if (state_ == nullptr) return make_error_code(errc::not_a_socket);
+  socket_state& s = *state_;
+  if (remote.family() != s.family) return make_error_code(errc::address_family_not_supported);
+  if (!s.is_tcp()) return detail::os::connect(s.handle, remote);
+  switch (s.stage) {
+    case connection_stage::connecting:
+      return make_error_code(errc::connection_in_progress);
+    case connection_stage::connected:
+      return make_error_code(errc::already_connected);
+    case connection_stage::failed:  // portable code opens a new socket (fd-semantics 2.5)
+    case connection_stage::listening:
+      return make_error_code(errc::invalid_argument);
+    case connection_stage::idle:
+      break;
+  }
+  std::error_code ec = detail::os::connect(s.handle, remote);
+  if (ec && detail::is_misuse(ec)) return ec;
+  s.connected_by_connect = true;
+  if (!ec) {
+    s.stage = connection_stage::connected;
+  } else if (detail::os::connect_pending(ec)) {
+    s.stage = connection_stage::connecting;
+  } else {
+    // Failed at once (refused on loopback, unreachable): reported as the connect event,
+    // exactly like a failure that comes later.
+    s.stage = connection_stage::failed;
+    s.connect_error = ec;
+  }
+  if (s.reg != nullptr) s.reg->owner->on_transition(*s.reg);
+  return {};
+}
+
+socket socket::accept(std::error_code& ec) noexcept {
+  endpoint ignored;
+  return accept(ignored, ec);
+}
+
+socket socket::accept(endpoint& peer, std::error_code& ec) noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return {};
+  }
+  if (state_->stage != connection_stage::listening) {
+    ec = make_error_code(errc::invalid_argument);
+    return {};
+  }
+  const native_socket handle = detail::os::accept(state_->handle, &peer, ec);
+  detail::poller_core::reenable(*state_, event::accept);
+  detail::poller_core::clear(*state_, event::accept);  // C52; recorded again if more wait
+  if (state_->reg != nullptr) state_->reg->owner->on_accept(*state_->reg, {0, 0, {}, ec});
+  if (ec) return {};
+  auto* accepted = new (std::nothrow) socket_state;
+  if (accepted == nullptr) {
+    (void)detail::os::close(handle);
+    ec = make_error_code(errc::no_buffer_space);
+    return {};
+  }
+  accepted->handle = handle;
+  accepted->family = state_->family;
+  accepted->transport = protocol::tcp;
+  accepted->stage = connection_stage::connected;
+  return socket(accepted);
+}
+
+std::size_t socket::recv(void* data,
+                         std::size_t size,
+                         std::error_code& ec,
+                         message_flags flags) noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return 0;
+  }
+  // Argument errors re-enable nothing (C29 step 7: a recv failing with WSAEFAULT).
+  if (data == nullptr || size == 0) {
+    ec = make_error_code(errc::invalid_argument);
+    return 0;
+  }
+  socket_state& s = *state_;
+  if (s.is_tcp()) {
+    if ((ec = detail::stream_ready(s, s.receive_shut))) return 0;
+  } else if (s.receive_shut) {
+    ec = make_error_code(errc::shut_down);
+    return 0;
+  }
+  const std::size_t n = detail::os::recv(s.handle, data, size, flags, ec);
+  if (s.is_tcp() && !ec && n == 0 && !has_flag(flags, message_flags::oob)) {
+    // End of stream, unless a reset came after the peer's FIN (we sent into a closed
+    // peer): Windows then fails with WSAECONNABORTED (C48); POSIX leaves EPIPE pending.
+    const std::error_code pending = detail::os::pending_error(s.handle);
+    if (pending == std::errc::broken_pipe || pending == errc::connection_aborted) {
+      ec = detail::os::connection_aborted_code();
+    } else if (pending) {
+      ec = pending;
+    }
+  }
+  if (s.is_tcp()) {
+    if (detail::is_connection_lost(ec)) {
+      detail::note_connection_lost(s, ec);
+    } else if (!ec && n == 0 && !has_flag(flags, message_flags::oob)) {
+      detail::note_connection_lost(s, {});
+    }
+  }
+  detail::after_recv_call(s, flags);
+  if (s.reg != nullptr) s.reg->owner->on_recv(*s.reg, {n, size, flags, ec});
+  return n;
+}
+
+std::size_t socket::send(const void* data,
+                         std::size_t size,
+                         std::error_code& ec,
+                         message_flags flags) noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return 0;
+  }
+  if (data == nullptr && size != 0) {
+    ec = make_error_code(errc::invalid_argument);
+    return 0;
+  }
+  socket_state& s = *state_;
+  if (s.is_tcp()) {
+    if ((ec = detail::stream_ready(s, s.send_shut))) return 0;
+  } else if (s.send_shut) {
+    ec = make_error_code(errc::shut_down);
+    return 0;
+  }
+  const std::size_t n = detail::os::send(s.handle, data, size, flags, ec);
+  if (s.is_tcp() && detail::is_connection_lost(ec)) detail::note_connection_lost(s, ec);
+  // Only a send that would block re-enables write (C26, C27); a successful send neither
+  // records nor clears it (C28).
+  if (ec == errc::would_block) detail::poller_core::reenable(s, event::write);
+  if (s.reg != nullptr) s.reg->owner->on_send(*s.reg, {n, size, flags, ec});
+  return n;
+}
+
+std::size_t socket::recv_from(void* data,
+                              std::size_t size,
+                              endpoint& from,
+                              std::error_code& ec) noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return 0;
+  }
+  if (state_->is_tcp()) {
+    ec = make_error_code(errc::operation_not_supported);
+    return 0;
+  }
+  if (data == nullptr || size == 0) {
+    ec = make_error_code(errc::invalid_argument);
+    return 0;
+  }
+  if (state_->receive_shut) {
+    ec = make_error_code(errc::shut_down);
+    return 0;
+  }
+  const std::size_t n = detail::os::recv_from(state_->handle, data, size, from, ec);
+  detail::after_recv_call(*state_, message_flags::none);
+  if (state_->reg != nullptr) state_->reg->owner->on_recv(*state_->reg, {n, size, {}, ec});
+  return n;
+}
+
+std::size_t socket::send_to(const void* data,
+                            std::size_t size,
+                            const endpoint& to,
+                            std::error_code& ec) noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return 0;
+  }
+  if (state_->is_tcp()) {
+    ec = make_error_code(errc::operation_not_supported);
+    return 0;
+  }
+  if ((data == nullptr && size != 0) || to.family() != state_->family) {
+    ec = make_error_code(data == nullptr ? errc::invalid_argument
+                                         : errc::address_family_not_supported);
+    return 0;
+  }
+  if (state_->send_shut) {
+    ec = make_error_code(errc::shut_down);
+    return 0;
+  }
+  const std::size_t n = detail::os::send_to(state_->handle, data, size, to, ec);
+  if (ec == errc::would_block) detail::poller_core::reenable(*state_, event::write);
+  if (state_->reg != nullptr) state_->reg->owner->on_send(*state_->reg, {n, size, {}, ec});
+  return n;
+}
+
+std::size_t socket::available(std::error_code& ec) const noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return 0;
+  }
+  return detail::os::available(state_->handle, ec);
+}
+
+std::error_code socket::shutdown(shutdown_mode how) noexcept {
+  if (state_ == nullptr) return make_error_code(errc::not_a_socket);
+  socket_state& s = *state_;
+  if (s.is_tcp()) {
+    detail::refresh_connect(s);
+    if (s.stage != connection_stage::connected) return make_error_code(errc::not_connected);
+  }
+  if (how != shutdown_mode::receive && !s.send_shut) {
+    if (std::error_code ec = detail::os::shutdown_send(s.handle)) return ec;
+    s.send_shut = true;
+  }
+  // The receive direction is emulated on every backend: the OS calls differ too much
+  // (Windows resets the peer on later data, Linux makes the socket look closed, Wine loses
+  // the peer's close: C34), so evsel refuses recv and discards what still arrives.
+  if (how != shutdown_mode::send) {
+    s.receive_shut = true;
+    detail::poller_core::clear(s, event::read | event::oob);
+  }
+  if (s.reg != nullptr) s.reg->owner->on_transition(*s.reg);
+  return {};
+}
+
+std::error_code socket::close() noexcept {
+  if (state_ == nullptr) return {};
+  socket_state* s = std::exchange(state_, nullptr);
+  if (s->reg != nullptr) s->reg->owner->detach(*s->reg);
+  const std::error_code ec = detail::os::close(s->handle);
+  delete s;
+  return ec;
+}
+
+endpoint socket::local_endpoint(std::error_code& ec) const noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return {};
+  }
+  return detail::os::local_endpoint(state_->handle, ec);
+}
+
+endpoint socket::remote_endpoint(std::error_code& ec) const noexcept {
+  ec.clear();
+  if (state_ == nullptr) {
+    ec = make_error_code(errc::not_a_socket);
+    return {};
+  }
+  return detail::os::remote_endpoint(state_->handle, ec);
+}
+
+}  // namespace evsel

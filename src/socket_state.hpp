@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// evsel: what evsel knows about one open socket, shared by the socket and its registration.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <system_error>
+
+#include <evsel/endpoint.hpp>
+#include <evsel/events.hpp>
+#include <evsel/socket.hpp>
+
+namespace evsel::detail {
+
+struct registration;
+
+// Where a TCP socket stands; UDP sockets stay idle (connect only sets a default peer).
+enum class connection_stage : std::uint8_t { idle, listening, connecting, connected, failed };
+
+// Heap-allocated so that moving an evsel::socket never invalidates the registration's
+// pointer to it, and so that a destroyed poller can detach sockets it no longer knows.
+struct socket_state {
+  native_socket handle = invalid_socket;
+  address_family family = address_family::ipv4;
+  protocol transport = protocol::tcp;
+  connection_stage stage = connection_stage::idle;
+  // Only a socket that called connect gets a connect event; an accepted one never does (C20).
+  bool connected_by_connect = false;
+  bool oob_inline = false;
+  bool receive_shut = false;  // emulated on every backend, see socket::shutdown
+  bool send_shut = false;
+  bool reuse_address = false;
+  // The peer sent FIN or reset the connection. The close event is due once no unread data
+  // is left; close_error is empty for a graceful close.
+  bool peer_closed = false;
+  std::error_code close_error;
+  std::error_code connect_error;  // the failure, when stage == failed
+  // A connection error that evsel took from the OS while probing (reading an error
+  // consumes it there); recv and send report it from now on, as Windows does (C39).
+  std::error_code sticky_error;
+  // The state model of fd-semantics.md section 1, kept identically by both backends:
+  //   recorded  R: events recorded and not yet returned by wait (with their errors);
+  //   disabled  D: events recorded and not re-enabled since; they cannot be recorded again.
+  event recorded = event::none;
+  event disabled = event::none;
+  std::array<std::error_code, event_bit_count> errors{};
+  registration* reg = nullptr;
+
+  bool is_tcp() const noexcept { return transport == protocol::tcp; }
+  bool is_stream_connected() const noexcept {
+    return is_tcp() && stage == connection_stage::connected;
+  }
+};
+
+}  // namespace evsel::detail
+
+namespace evsel::detail {
+
+// A connecting socket learns here whether its attempt finished (used by recv/send and by
+// the backends): stage becomes connected, or failed with connect_error.
+void refresh_connect(socket_state& s) noexcept;
+
+// The connection ended (end of stream when `ec` is empty, or a reset/abort): the close
+// condition holds from now on, and a connection error stays for later recv/send calls.
+void note_connection_lost(socket_state& s, const std::error_code& ec) noexcept;
+
+}  // namespace evsel::detail

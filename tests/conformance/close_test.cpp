@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// evsel: the close event and shutdown (section 4.F, rule 5).
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "support/harness.hpp"
+
+using namespace evsel_test;
+using evsel::errc;
+using evsel::event;
+
+namespace {
+
+// Waits (bounded) until a peek sees the end of the stream, without selecting anything.
+void wait_for_end_of_stream(evsel::socket& s) {
+  const auto deadline = std::chrono::steady_clock::now() + expect_window;
+  char byte = 0;
+  std::error_code ec;
+  while (s.recv(&byte, 1, ec, evsel::message_flags::peek) != 0 || ec) {
+    REQUIRE((ec == errc::would_block && std::chrono::steady_clock::now() < deadline));
+    std::this_thread::sleep_for(ms(5));
+  }
+}
+
+const event close_mask = event::accept | event::close | event::connect | event::oob | event::read;
+}  // namespace
+
+TEST_CASE("A graceful close by the peer is reported once, without error",
+          "[conformance][close][C32]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, close_mask, &pair.server));
+  REQUIRE_FALSE(pair.client.close());
+  const evsel::network_events got = log.next(&pair.server);
+  CHECK(got.occurred == event::close);
+  CHECK_FALSE(got.error(event::close));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, close_mask));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  char byte = 0;
+  std::error_code ec;
+  CHECK(pair.server.recv(&byte, 1, ec) == 0);
+  CHECK_FALSE(ec);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("The peer's shutdown(send) is the close; its later close adds nothing",
+          "[conformance][close][C33]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, close_mask, &pair.server));
+  REQUIRE_FALSE(pair.client.shutdown(evsel::shutdown_mode::send));
+  CHECK(log.next(&pair.server).occurred == event::close);
+  REQUIRE_FALSE(pair.client.close());
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("Receive shutdowns are silent; the peer's later close is still reported",
+          "[conformance][close][C34]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, close_mask, &pair.server));
+  REQUIRE_FALSE(pair.client.shutdown(evsel::shutdown_mode::receive));
+  REQUIRE_FALSE(pair.server.shutdown(evsel::shutdown_mode::both));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  char byte = 0;
+  std::error_code ec;
+  pair.server.recv(&byte, 1, ec);
+  CHECK(ec == errc::shut_down);
+  pair.server.send(&byte, 1, ec);
+  CHECK(ec == errc::shut_down);
+  REQUIRE_FALSE(pair.client.shutdown(evsel::shutdown_mode::send));
+  CHECK(log.next(&pair.server).occurred == event::close);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("Data after shutdown(receive) is discarded without events", "[conformance][close][C34]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
+  REQUIRE_FALSE(pair.server.shutdown(evsel::shutdown_mode::receive));
+  send_all(pair.client, "dropped");
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(pair.client.close());
+  CHECK(log.next(&pair.server).occurred == event::close);
+}
+
+TEST_CASE("A local shutdown(send) is silent; the peer may still send, then close",
+          "[conformance][close][C35]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.client, event::read | event::close, &pair.client));
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
+  REQUIRE_FALSE(pair.client.shutdown(evsel::shutdown_mode::send));
+  CHECK(log.quiet(&pair.client).occurred == event::none);
+  CHECK(log.next(&pair.server).occurred == event::close);
+  send_all(pair.server, "four");
+  CHECK(log.next(&pair.client).occurred == event::read);
+  CHECK(recv_exact(pair.client, 4) == "four");
+  REQUIRE_FALSE(pair.server.close());
+  CHECK(log.next(&pair.client).occurred == event::close);
+}
+
+TEST_CASE("Close comes only once unread data is read; read keeps coming until then",
+          "[conformance][close][C36]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, close_mask, &pair.server));
+  send_all(pair.client, "12345");
+  CHECK(log.next(&pair.server).occurred == event::read);
+  REQUIRE_FALSE(pair.client.close());
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  char buffer[8];
+  std::error_code ec;
+  CHECK(pair.server.recv(buffer, 3, ec) == 3);
+  CHECK(log.next(&pair.server).occurred == event::read);
+  CHECK(pair.server.recv(buffer, 5, ec) == 2);
+  const evsel::network_events got = log.next(&pair.server);
+  CHECK(got.occurred == event::close);
+  CHECK_FALSE(got.error(event::close));
+  CHECK(pair.server.recv(buffer, 5, ec) == 0);
+  CHECK_FALSE(ec);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("Data and the peer's close before any wait: read, then close after reading",
+          "[conformance][close][C37]") {
+  tcp_pair pair = make_tcp_pair();
+  send_all(pair.client, "12345");
+  REQUIRE_FALSE(pair.client.close());
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
+  CHECK(log.next(&pair.server).occurred == event::read);
+  CHECK(drain(pair.server) == "12345");
+  CHECK(log.next(&pair.server).occurred == event::close);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("With only close selected, close waits until the unread data is read",
+          "[conformance][close][C46]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::close, &pair.server));
+  send_all(pair.client, "12345");
+  REQUIRE_FALSE(pair.client.close());
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  CHECK(drain(pair.server) == "12345");
+  CHECK(log.next(&pair.server).occurred == event::close);
+}
+
+TEST_CASE("A close that happened before close was selected is reported when it is",
+          "[conformance][close][C38]") {
+  evsel::poller poller;
+  event_log log(poller);
+  {
+    tcp_pair pair = make_tcp_pair();
+    REQUIRE_FALSE(pair.client.close());
+    wait_for_end_of_stream(pair.server);
+    REQUIRE_FALSE(poller.add(pair.server, close_mask, &pair.server));
+    CHECK(log.next(&pair.server).occurred == event::close);
+  }
+  tcp_pair pair = make_tcp_pair();
+  REQUIRE_FALSE(poller.add(pair.server, close_mask & ~event::close, &pair.server));
+  REQUIRE_FALSE(pair.client.close());
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, close_mask));
+  CHECK(log.next(&pair.server).occurred == event::close);
+}
+
+// Wine 8.0 reports a reset as a graceful close (error 0) and recv then returns 0
+// (fd-semantics.md W2); Windows and POSIX report the reset.
+TEST_CASE("A reset by the peer is reported once as close with connection_reset",
+          "[conformance][close][C39][wine-deviation]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, close_mask, &pair.server));
+  abort_connection(pair.client);
+  const evsel::network_events got = log.next(&pair.server);
+  CHECK(got.occurred == event::close);
+  CHECK(got.error(event::close) == errc::connection_reset);
+  CHECK(got.error(event::close) == std::errc::connection_reset);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, close_mask));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  char byte = 0;
+  std::error_code ec;
+  pair.server.recv(&byte, 1, ec);
+  CHECK(ec == errc::connection_reset);
+  pair.server.send(&byte, 1, ec);
+  CHECK(ec == errc::connection_reset);
+}
+
+// Wine 8.0 returns 0 from that recv (fd-semantics.md W3); Windows fails with
+// WSAECONNABORTED and evsel on POSIX does the same.
+TEST_CASE("recv after sending into a closed peer fails with connection_aborted",
+          "[conformance][close][C48][wine-deviation]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::write | event::close, &pair.server));
+  CHECK(log.next(&pair.server).occurred == event::write);
+  REQUIRE_FALSE(pair.client.shutdown(evsel::shutdown_mode::send));
+  REQUIRE_FALSE(pair.client.close());
+  CHECK(log.next(&pair.server).occurred == event::close);
+  std::error_code ec;
+  CHECK(pair.server.send("12345", 5, ec) == 5);
+  REQUIRE_FALSE(ec);
+  // The peer answers the data with a reset; give it the time it takes on loopback.
+  REQUIRE(log.quiet(&pair.server, ms(200)).occurred == event::none);
+  char byte = 0;
+  pair.server.recv(&byte, 1, ec);
+  CHECK(ec == errc::connection_aborted);
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// evsel: the oob event: one urgent byte, inline mode (section 4.G, rule 8).
+#include <catch2/catch.hpp>
+
+#include "support/harness.hpp"
+
+using namespace evsel_test;
+using evsel::event;
+using evsel::message_flags;
+
+TEST_CASE("One urgent byte is reported once as oob and read with the oob flag",
+          "[conformance][oob][C41]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  const event mask = event::accept | event::close | event::connect | event::oob | event::read;
+  REQUIRE_FALSE(poller.add(pair.server, mask, &pair.server));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  std::error_code ec;
+  CHECK(pair.client.send("a", 1, ec, message_flags::oob) == 1);
+  REQUIRE_FALSE(ec);
+  CHECK(log.next(&pair.server).occurred == event::oob);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, mask));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  char byte = 0;
+  CHECK(pair.server.recv(&byte, 1, ec, message_flags::oob) == 1);
+  REQUIRE_FALSE(ec);
+  CHECK(byte == 'a');
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  pair.server.recv(&byte, 1, ec, message_flags::oob);
+  CHECK(ec);  // no urgent byte left
+}
+
+TEST_CASE("With OOB-inline the urgent byte is ordinary data and only read is reported",
+          "[conformance][oob][C42]") {
+  tcp_pair pair = make_tcp_pair();
+  REQUIRE_FALSE(pair.server.set_oob_inline(true));
+  std::error_code ec;
+  CHECK(pair.server.oob_inline(ec));
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::oob, &pair.server));
+  CHECK(pair.client.send("z", 1, ec, message_flags::oob) == 1);
+  CHECK(log.next(&pair.server).occurred == event::read);
+  CHECK(recv_exact(pair.server, 1) == "z");
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("An urgent byte that arrived before oob was selected is reported when it is",
+          "[conformance][oob][C43]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::none, &pair.server));
+  std::error_code ec;
+  CHECK(pair.client.send("a", 1, ec, message_flags::oob) == 1);
+  CHECK(log.quiet(&pair.server, ms(100)).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, event::read | event::oob));
+  CHECK(log.next(&pair.server).occurred == event::oob);
+  char byte = 0;
+  CHECK(pair.server.recv(&byte, 1, ec, message_flags::oob) == 1);
+  CHECK(byte == 'a');
+}

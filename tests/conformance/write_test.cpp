@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+// evsel: the write event: once when connected, then only after a send that would block (4.D).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "support/harness.hpp"
+
+using namespace evsel_test;
+using evsel::all_events;
+using evsel::event;
+
+namespace {
+
+// Sends 64 KiB chunks until the socket would block; returns how much was taken.
+std::size_t fill_until_blocked(evsel::socket& s) {
+  const std::string chunk(64 * 1024, 'w');
+  std::size_t total = 0;
+  for (int i = 0; i < 100000; ++i) {
+    std::error_code ec;
+    total += s.send(chunk.data(), chunk.size(), ec);
+    if (ec == evsel::errc::would_block) return total;
+    REQUIRE_FALSE(ec);
+  }
+  FAIL("send never blocked");
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("write comes once per connection; successful sends are silent",
+          "[conformance][write][C26]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, all_events, &pair.server));
+  CHECK(log.next(&pair.server).occurred == event::write);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, all_events));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, event::none));
+  REQUIRE_FALSE(poller.modify(pair.server, all_events));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  send_all(pair.server, "hello");
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  CHECK(recv_exact(pair.client, 5) == "hello");
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("write comes again exactly once after a send that would block",
+          "[conformance][write][C27]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, all_events, &pair.server));
+  CHECK(log.next(&pair.server).occurred == event::write);
+  const std::size_t sent = fill_until_blocked(pair.server);
+  CHECK(sent > 0);
+  // The peer drains everything; exactly one write arrives between the block and the end
+  // of the drain (on loopback it may come before the peer reads, C27 variant).
+  std::size_t received = 0;
+  std::size_t writes = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (received < sent && std::chrono::steady_clock::now() < deadline) {
+    received += drain(pair.client).size();
+    if (log.next(&pair.server, ms(20)).has(event::write)) ++writes;
+  }
+  CHECK(received == sent);
+  writes += log.next(&pair.server).has(event::write) ? 1 : 0;
+  CHECK(writes == 1);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.server, event::none));
+  REQUIRE_FALSE(poller.modify(pair.server, all_events));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("write selected later is still reported once; a send does not clear it",
+          "[conformance][write][C28]") {
+  evsel::poller poller;
+  event_log log(poller);
+  tcp_pair pair = make_tcp_pair();
+  send_all(pair.client, "hello");
+  const event without_write = event::accept | event::connect | event::oob | event::read;
+  REQUIRE_FALSE(poller.add(pair.client, without_write, &pair.client));
+  CHECK(log.next(&pair.client).occurred == event::connect);
+  CHECK(log.quiet(&pair.client).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(pair.client, without_write | event::write));
+  CHECK(log.next(&pair.client).occurred == event::write);
+
+  tcp_pair other = make_tcp_pair();
+  REQUIRE_FALSE(poller.add(other.server, event::read | event::write, &other.server));
+  send_all(other.server, "abcde");  // before the application looks: write stays recorded
+  CHECK(log.next(&other.server).occurred == event::write);
+}
+
+TEST_CASE("A write recorded while outside the mask comes when the mask widens",
+          "[conformance][write][C50]") {
+  evsel::socket listener = make_listener();
+  evsel::socket client = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
+  evsel::socket other = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(client, event::read | event::write, &client));
+  REQUIRE_FALSE(poller.add(other, event::write, &other));
+  REQUIRE_FALSE(client.connect(endpoint_of(listener)));
+  REQUIRE_FALSE(other.connect(endpoint_of(listener)));
+  // Collect one record only: if it is `other`'s, `client`'s write stays recorded inside.
+  evsel::ready_record record;
+  std::error_code ec;
+  REQUIRE(poller.wait(&record, 1, expect_window, ec) == 1);
+  evsel::socket& held = record.context == &client ? other : client;
+  REQUIRE(wait_alone(listener, event::accept).has(event::accept));
+  REQUIRE_FALSE(poller.modify(held, event::read));
+  CHECK(log.quiet(&held).occurred == event::none);
+  REQUIRE_FALSE(poller.modify(held, event::read | event::write));
+  CHECK(log.next(&held).occurred == event::write);
+}

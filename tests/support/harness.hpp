@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// evsel: test harness: loopback sockets, bounded waits, and per-socket event logs.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include <evsel/evsel.hpp>
+
+namespace evsel_test {
+
+using namespace std::chrono_literals;
+using evsel::event;
+using ms = std::chrono::milliseconds;
+
+// Every wait in a test is bounded by one of these.
+inline constexpr ms expect_window = 3s;     // an event that must come
+inline constexpr ms quiet_window = 300ms;   // nothing may come within this
+inline constexpr ms settle_window = 100ms;  // events arriving together are merged
+inline constexpr ms connect_refused_window = 8s;  // Windows retries the SYN (KB175523)
+
+bool is_wine();
+const char* platform_name();
+
+// A listening TCP socket on the loopback address of `family`, port chosen by the OS.
+evsel::socket make_listener(evsel::address_family family = evsel::address_family::ipv4);
+// The listener's address.
+evsel::endpoint endpoint_of(const evsel::socket& s);
+// Starts a connection to `listener` from a new socket (the outcome comes as events).
+evsel::socket start_connect(const evsel::socket& listener);
+
+// A connected TCP pair over loopback (setup uses evsel itself; all waits bounded).
+struct tcp_pair {
+  evsel::socket client;  // connected by evsel::socket::connect
+  evsel::socket server;  // returned by accept
+};
+tcp_pair make_tcp_pair(evsel::address_family family = evsel::address_family::ipv4);
+// Accepts one connection on `listener`, waiting up to expect_window.
+evsel::socket accept_one(evsel::socket& listener);
+
+// A UDP socket bound to loopback:0.
+evsel::socket make_udp(evsel::address_family family = evsel::address_family::ipv4);
+
+// Sends all of `data`; fails the test if the socket would block for longer than a window.
+void send_all(evsel::socket& s, const std::string& data);
+// Receives exactly `count` bytes from an unregistered socket, waiting up to expect_window.
+std::string recv_exact(evsel::socket& s, std::size_t count);
+// Reads everything an unregistered socket has until end of stream or would-block.
+std::string drain(evsel::socket& s);
+// Resets the connection (SO_LINGER on with zero timeout, then close).
+void abort_connection(evsel::socket& s);
+// Waits until `s` (unregistered) reports `mask` on a private poller; returns what came.
+evsel::network_events wait_alone(evsel::socket& s, event mask, ms timeout = expect_window);
+
+// Records from one poller, kept per context so that a test can ask about each socket in
+// turn, as fd-semantics.md's ENUM does per socket.
+class event_log {
+ public:
+  explicit event_log(evsel::poller& poller) : poller_(poller) {}
+
+  // Everything for `context` that arrives until the first record plus settle_window:
+  // the union of events, each with its error. event::none after `timeout`.
+  evsel::network_events next(const void* context, ms timeout = expect_window);
+  // What arrives for `context` within `window`; tests expect event::none.
+  evsel::network_events quiet(const void* context, ms window = quiet_window) {
+    return next(context, window);
+  }
+  // The first single record for `context` (no merging), for atomicity checks.
+  std::optional<evsel::ready_record> first(const void* context, ms timeout = expect_window);
+  // Number of wait() calls that returned records so far.
+  std::size_t waits_with_records() const noexcept { return waits_with_records_; }
+
+ private:
+  bool pump(ms timeout);  // one wait; files its records; false if nothing came
+  std::optional<evsel::ready_record> take(const void* context);
+
+  evsel::poller& poller_;
+  std::map<const void*, std::deque<evsel::ready_record>> pending_;
+  std::size_t waits_with_records_ = 0;
+};
+
+}  // namespace evsel_test
+
+namespace evsel {
+// So that CHECK(a == b) prints events readably.
+inline std::ostream& operator<<(std::ostream& out, event e) { return out << to_string(e); }
+}  // namespace evsel
