@@ -23,12 +23,13 @@ int hex_value(char c) noexcept {
 // Decimal without sign; `max_digits` guards against overflow before the range check.
 std::optional<std::uint32_t> parse_decimal(std::string_view text, std::size_t max_digits) noexcept {
   if (text.empty() || text.size() > max_digits) return std::nullopt;
-  std::uint32_t value = 0;
+  std::uint64_t value = 0;  // ten digits fit; the range is checked below
   for (const char c : text) {
     if (!is_digit(c)) return std::nullopt;
-    value = value * 10 + static_cast<std::uint32_t>(c - '0');
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
-  return value;
+  if (value > 0xFFFFFFFFU) return std::nullopt;
+  return static_cast<std::uint32_t>(value);
 }
 
 // Dotted quad, strictly: four parts, no leading zeros, each <= 255.

@@ -85,6 +85,8 @@ std::error_code engine::add(socket_state* s, event mask, void* context) noexcept
     return ec;
   }
   ++live_;
+  // Events recorded under an earlier registration and never returned come back now.
+  core_.requeue(*r);
   return {};
 }
 

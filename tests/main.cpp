@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   Catch::Session session;
   if (const int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
   const auto& config = session.configData();
-  if (!config.listTestNamesOnly && !config.listTests && !config.listTags) {
+  if (!config.listTestNamesOnly && !config.listTests && !config.listTags &&
+      !config.listReporters) {
     std::fprintf(stderr, "evsel %s, backend %s, %s%s\n", EVSEL_VERSION_STRING,
                  evsel::poller::backend_name(), evsel_test::platform_name(),
                  evsel_test::is_wine() ? " (under Wine)" : "");

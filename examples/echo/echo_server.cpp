@@ -1,1 +1,153 @@
-int main() { return 0; }
+// SPDX-License-Identifier: MIT
+// evsel: echo server on the public API: the write-readiness model used the way it is meant.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <evsel/evsel.hpp>
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+extern "C" void on_signal(int) { stop_requested = true; }
+
+struct connection {
+  evsel::socket socket;
+  std::string unsent;  // what the peer sent and we could not send back yet
+  bool peer_closed = false;
+};
+
+class echo_server {
+ public:
+  explicit echo_server(evsel::socket listener) : listener_(std::move(listener)) {}
+
+  int run() {
+    if (report(poller_.add(listener_, evsel::event::accept, &listener_), "add listener")) return 1;
+    std::vector<evsel::ready_record> ready(256);
+    while (!stop_requested) {
+      std::error_code ec;
+      // A bounded wait, so that a signal is noticed promptly on every platform.
+      const std::size_t n = poller_.wait(ready.data(), ready.size(), std::chrono::milliseconds(200), ec);
+      if (report(ec, "wait")) return 1;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (ready[i].context == &listener_) {
+          accept_all();
+        } else {
+          serve(*static_cast<connection*>(ready[i].context), ready[i]);
+        }
+      }
+    }
+    std::fprintf(stderr, "evsel-echo-server: stopping, %zu connections open\n", clients_.size());
+    return 0;
+  }
+
+ private:
+  static bool report(const std::error_code& ec, const char* what) {
+    if (ec) std::fprintf(stderr, "evsel-echo-server: %s: %s\n", what, ec.message().c_str());
+    return static_cast<bool>(ec);
+  }
+
+  void accept_all() {
+    for (;;) {
+      std::error_code ec;
+      evsel::endpoint peer;
+      evsel::socket s = listener_.accept(peer, ec);
+      if (ec == evsel::errc::would_block) return;  // accept is re-enabled: it will come again
+      if (report(ec, "accept")) return;
+      auto c = std::make_unique<connection>();
+      c->socket = std::move(s);
+      const auto mask = evsel::event::read | evsel::event::write | evsel::event::close;
+      if (report(poller_.add(c->socket, mask, c.get()), "add client")) continue;
+      connection* key = c.get();
+      clients_.emplace(key, std::move(c));
+    }
+  }
+
+  void serve(connection& c, const evsel::network_events& events) {
+    // Read until would-block, even after close: the close event only says the peer is done
+    // sending, and evsel reports it once nothing is left unread.
+    if (events.has(evsel::event::read | evsel::event::close)) receive(c);
+    if (events.has(evsel::event::close)) c.peer_closed = true;
+    flush(c);
+    if (c.peer_closed && c.unsent.empty()) drop(c);
+  }
+
+  void receive(connection& c) {
+    for (;;) {
+      std::error_code ec;
+      const std::size_t n = c.socket.recv(buffer_.data(), buffer_.size(), ec);
+      if (ec || n == 0) {
+        if (ec && ec != evsel::errc::would_block) c.peer_closed = true;
+        return;
+      }
+      c.unsent.append(buffer_.data(), n);
+    }
+  }
+
+  void flush(connection& c) {
+    while (!c.unsent.empty()) {
+      std::error_code ec;
+      const std::size_t n = c.socket.send(c.unsent.data(), c.unsent.size(), ec);
+      if (ec == evsel::errc::would_block) return;  // write comes when there is room again
+      if (ec) {
+        c.unsent.clear();
+        c.peer_closed = true;
+        return;
+      }
+      c.unsent.erase(0, n);
+    }
+  }
+
+  void drop(connection& c) { clients_.erase(&c); }  // closing removes it from the poller
+
+  evsel::poller poller_;
+  evsel::socket listener_;
+  std::map<connection*, std::unique_ptr<connection>> clients_;
+  std::vector<char> buffer_ = std::vector<char>(64 * 1024);  // one read buffer for all
+};
+
+int usage(std::FILE* to) {
+  std::fprintf(to,
+               "usage: evsel-echo-server [--listen ADDR:PORT]\n"
+               "  Echoes every byte back. Default address 127.0.0.1:7007; IPv6 as [::1]:7007.\n");
+  return to == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string address = "127.0.0.1:7007";
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0) return usage(stdout);
+    if (std::strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
+      address = argv[++i];
+    } else {
+      return usage(stderr);
+    }
+  }
+  std::error_code ec;
+  const evsel::endpoint local = evsel::endpoint::parse(address, ec);
+  if (ec) {
+    std::fprintf(stderr, "evsel-echo-server: bad --listen value \"%s\"\n", address.c_str());
+    return 2;
+  }
+  evsel::socket listener = evsel::socket::open(local.family(), evsel::protocol::tcp, ec);
+  if (!ec) ec = listener.set_reuse_address(true);
+  if (!ec) ec = listener.bind(local);
+  if (!ec) ec = listener.listen();
+  if (ec) {
+    std::fprintf(stderr, "evsel-echo-server: cannot listen on %s: %s\n", address.c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::fprintf(stderr, "evsel-echo-server: listening on %s (backend %s)\n",
+               local.to_string().c_str(), evsel::poller::backend_name());
+  return echo_server(std::move(listener)).run();
+}

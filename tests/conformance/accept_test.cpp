@@ -76,7 +76,7 @@ TEST_CASE("accept is reported once per re-enabling accept, never on re-selection
   CHECK(log.next(&listener).occurred == event::accept);
 }
 
-TEST_CASE("A connection queued before accept is selected is reported; one accepted before is not",
+TEST_CASE("A connection queued before accept is selected is reported: one accepted before is not",
           "[conformance][accept][C22]") {
   const event subset = event::connect | event::read | event::oob;
   {
@@ -112,7 +112,7 @@ TEST_CASE("A connection queued before accept is selected is reported; one accept
   }
 }
 
-TEST_CASE("accept before wait clears the accept event; a remaining connection records it again",
+TEST_CASE("accept before wait clears the accept event: a remaining connection records it again",
           "[conformance][accept][C52]") {
   evsel::socket listener = make_listener();
   evsel::poller poller;

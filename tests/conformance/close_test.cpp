@@ -46,7 +46,7 @@ TEST_CASE("A graceful close by the peer is reported once, without error",
   CHECK(log.quiet(&pair.server).occurred == event::none);
 }
 
-TEST_CASE("The peer's shutdown(send) is the close; its later close adds nothing",
+TEST_CASE("The peer's shutdown(send) is the close: its later close adds nothing",
           "[conformance][close][C33]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
@@ -58,7 +58,7 @@ TEST_CASE("The peer's shutdown(send) is the close; its later close adds nothing"
   CHECK(log.quiet(&pair.server).occurred == event::none);
 }
 
-TEST_CASE("Receive shutdowns are silent; the peer's later close is still reported",
+TEST_CASE("Receive shutdowns are silent: the peer's later close is still reported",
           "[conformance][close][C34]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
@@ -90,7 +90,7 @@ TEST_CASE("Data after shutdown(receive) is discarded without events", "[conforma
   CHECK(log.next(&pair.server).occurred == event::close);
 }
 
-TEST_CASE("A local shutdown(send) is silent; the peer may still send, then close",
+TEST_CASE("A local shutdown(send) is silent: the peer may still send, then close",
           "[conformance][close][C35]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
@@ -107,7 +107,7 @@ TEST_CASE("A local shutdown(send) is silent; the peer may still send, then close
   CHECK(log.next(&pair.client).occurred == event::close);
 }
 
-TEST_CASE("Close comes only once unread data is read; read keeps coming until then",
+TEST_CASE("Close comes only once unread data is read: read keeps coming until then",
           "[conformance][close][C36]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;

@@ -51,7 +51,7 @@ TEST_CASE("read comes again after each recv that leaves data, never on re-select
   }
 }
 
-TEST_CASE("A peek re-enables read; available() does not", "[conformance][read][C30]") {
+TEST_CASE("A peek re-enables read: available() does not", "[conformance][read][C30]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
   event_log log(poller);
@@ -69,7 +69,7 @@ TEST_CASE("A peek re-enables read; available() does not", "[conformance][read][C
   CHECK(log.quiet(&pair.server).occurred == event::none);
 }
 
-TEST_CASE("A second arrival before the recv adds nothing; the recv takes both",
+TEST_CASE("A second arrival before the recv adds nothing: the recv takes both",
           "[conformance][read][C57]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;

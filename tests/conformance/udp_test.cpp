@@ -42,7 +42,7 @@ TEST_CASE("An unbound UDP socket is bound when added and reports write once",
   CHECK(log.quiet(&u).occurred == event::none);
 }
 
-TEST_CASE("UDP read comes per datagram; a datagram too big for the buffer is discarded",
+TEST_CASE("UDP read comes per datagram: a datagram too big for the buffer is discarded",
           "[conformance][udp][C09]") {
   evsel::socket receiver = make_udp();
   evsel::socket sender = make_udp();

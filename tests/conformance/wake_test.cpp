@@ -29,7 +29,7 @@ TEST_CASE("wake from another thread ends a blocked wait", "[conformance][wake]")
   CHECK(took < std::chrono::seconds(5));
 }
 
-TEST_CASE("A wake before wait is kept; several wakes coalesce into one", "[conformance][wake]") {
+TEST_CASE("A wake before wait is kept: several wakes coalesce into one", "[conformance][wake]") {
   evsel::poller poller;
   poller.wake();
   poller.wake();

@@ -28,7 +28,7 @@ std::size_t fill_until_blocked(evsel::socket& s) {
 
 }  // namespace
 
-TEST_CASE("write comes once per connection; successful sends are silent",
+TEST_CASE("write comes once per connection: successful sends are silent",
           "[conformance][write][C26]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
@@ -74,7 +74,7 @@ TEST_CASE("write comes again exactly once after a send that would block",
   CHECK(log.quiet(&pair.server).occurred == event::none);
 }
 
-TEST_CASE("write selected later is still reported once; a send does not clear it",
+TEST_CASE("write selected later is still reported once: a send does not clear it",
           "[conformance][write][C28]") {
   evsel::poller poller;
   event_log log(poller);

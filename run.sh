@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# evsel: the two entry points of the README.
+#   ./run.sh chat   build and start the example server on 127.0.0.1:4567
+#   ./run.sh test   build both backends and run every suite (Linux native + Windows under Wine)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")" && pwd)
+build="${EVSEL_BUILD_DIR:-$top/build}"
+jobs=$(nproc 2>/dev/null || echo 2)
+test_jobs="${EVSEL_TEST_JOBS:-8}"
+
+say() { printf '\n== %s\n' "$*"; }
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+
+# Installs the Debian packages that are missing (apt-get as root, or through sudo).
+need_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
+      missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing packages: ${missing[*]} (and no apt-get)"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "missing packages: ${missing[*]}; install them as root"
+    sudo=(sudo)
+  fi
+  say "installing ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+linux_packages=(cmake make g++ libboost-dev catch2)
+windows_packages=(g++-mingw-w64-x86-64-posix wine wine64)
+
+configure_and_build() {  # <dir> [cmake args...]
+  local dir=$1
+  shift
+  cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DEVSEL_WARNINGS_AS_ERRORS=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+# Wine: one private prefix, and a persistent wineserver started outside ctest (started
+# inside, it keeps ctest's pipes open and ctest hangs).
+wine_env() {
+  export WINEPREFIX="$build/wine-prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+  export WINEARCH=win64
+}
+wine_start() {
+  wine_env
+  mkdir -p "$WINEPREFIX"
+  wineserver -p
+  wine wineboot >/dev/null 2>&1 || die "wineboot failed (WINEPREFIX=$WINEPREFIX)"
+}
+wine_stop() { wineserver -k 2>/dev/null || true; }
+
+# "<suite> registered/passed" for one backend's build, from CTest's own summary.
+run_suites() {  # <dir> <label for the report>
+  local dir=$1 name=$2 status=0
+  ctest --test-dir "$dir" -j "$test_jobs" --no-tests=error --output-on-failure \
+    --timeout 180 >"$dir/ctest.log" 2>&1 || status=$?
+  grep -E "tests passed|The following tests FAILED|\*\*\*Failed|\*\*\*Timeout" "$dir/ctest.log" || true
+  if [ $status -ne 0 ]; then
+    sed -n '/The following tests FAILED/,$p' "$dir/ctest.log"
+    tail -n 200 "$dir/ctest.log" >&2
+    return $status
+  fi
+  for suite in conformance unit; do
+    local total
+    total=$(ctest --test-dir "$dir" -N -L "^$suite" | sed -n 's/^Total Tests: //p')
+    local deviations
+    deviations=$(ctest --test-dir "$dir" -N -L "^$suite-wine-deviation\$" |
+      sed -n 's/^Total Tests: //p')
+    if [ "$suite" = conformance ] && [ "${deviations:-0}" != 0 ]; then
+      printf '%s: %s %s cases ran, all passed (%s of them Wine 8.0 deviations, expected to fail)\n' \
+        "$name" "$total" "$suite" "$deviations" | tee -a "$build/summary.txt"
+    else
+      printf '%s: %s %s cases ran, all passed\n' "$name" "$total" "$suite" |
+        tee -a "$build/summary.txt"
+    fi
+  done
+}
+
+# The same test names on both backends, or the run fails.
+compare_lists() {
+  local a b
+  a=$(ctest --test-dir "$build/linux" -N | sed -n 's/^ *Test *#[0-9]*: asio\///p' | sort)
+  b=$(ctest --test-dir "$build/mingw" -N | sed -n 's/^ *Test *#[0-9]*: win\///p' | sort)
+  if [ "$a" != "$b" ]; then
+    diff <(echo "$a") <(echo "$b") || true
+    die "the test lists of the asio and win backends differ"
+  fi
+  printf 'test lists: identical on both backends (%s tests)\n' "$(echo "$a" | wc -l)" |
+    tee -a "$build/summary.txt"
+}
+
+cmd_test() {
+  need_packages "${linux_packages[@]}" "${windows_packages[@]}"
+  mkdir -p "$build"
+  : >"$build/summary.txt"
+
+  say "Linux: Boost.Asio backend"
+  configure_and_build "$build/linux"
+  run_suites "$build/linux" "linux/asio"
+
+  say "Windows: native backend, MinGW-w64 build under Wine"
+  wine_start
+  trap wine_stop EXIT
+  configure_and_build "$build/mingw" \
+    -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchains/mingw-w64-x86_64.cmake"
+  run_suites "$build/mingw" "windows/win (Wine $(wine --version 2>/dev/null))"
+  wine_stop
+  trap - EXIT
+
+  say "Summary"
+  compare_lists
+  cat "$build/summary.txt"
+}
+
+cmd_chat() {
+  need_packages "${linux_packages[@]}"
+  configure_and_build "$build/linux" >/dev/null
+  say "starting the example server on 127.0.0.1:4567 (Ctrl-C stops it)"
+  exec "$build/linux/examples/echo/evsel-echo-server" --listen 127.0.0.1:4567 "$@"
+}
+
+case "${1:-}" in
+  test) shift; cmd_test "$@" ;;
+  chat) shift; cmd_chat "$@" ;;
+  *) die "usage: ./run.sh test | ./run.sh chat" ;;
+esac

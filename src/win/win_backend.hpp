@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// evsel: the native Windows backend: WSAEventSelect, WSAWaitForMultipleEvents, WSAEnumNetworkEvents.
+#pragma once
+
+#include <chrono>
+#include <system_error>
+#include <vector>
+
+#include "../backend.hpp"
+
+namespace evsel::detail {
+
+// One event object per socket (a shared one loses wake-ups, G11), all waited on together
+// with the poller's wake event. The kernel keeps the model's record and disabled set; this
+// backend normalizes what Windows does differently from the evsel contract: it cancels the
+// selection accepted sockets inherit, holds close back while data is unread, tells a reset
+// from an abort, drops oob for OOB-inline sockets, and reports connect failures the kernel
+// never records (failed at once, or before connect was selected).
+class backend {
+ public:
+  static constexpr const char* name = "win";
+
+  explicit backend(poller_core& core);
+  ~backend();
+  backend(const backend&) = delete;
+  backend& operator=(const backend&) = delete;
+
+  registration* make_registration() noexcept;
+  std::error_code attach(registration& r) noexcept;
+  std::error_code update(registration& r, event old_mask) noexcept;
+  void detach(registration& r) noexcept;
+  bool idle(const registration&) const noexcept { return true; }
+  run_status run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+  void wake() noexcept;
+
+  void after_recv(registration& r, const io_result& result) noexcept;
+  void after_send(registration&, const io_result&) noexcept {}  // the kernel re-records write
+  void after_accept(registration&, const io_result&) noexcept {}  // and accept
+  void after_transition(registration& r) noexcept;
+
+ private:
+  struct win_registration;
+
+  std::error_code select(win_registration& r) noexcept;
+  void synchronize(win_registration& r) noexcept;
+  void enumerate(win_registration& r) noexcept;
+  void record_close_if_due(win_registration& r) noexcept;
+  bool service(std::size_t index) noexcept;
+
+  poller_core& core_;
+  void* wake_event_ = nullptr;  // WSAEVENT: manual-reset, slot 0 of handles_
+  // WSAWaitForMultipleEvents' array and, index for index, who owns each event.
+  std::vector<void*> handles_;
+  std::vector<win_registration*> owners_;
+};
+
+}  // namespace evsel::detail

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+// evsel: the OS-call layer on Windows (Winsock 2; every WSAGetLastError happens here).
+#include <climits>
+#include <mutex>
+
+#include "../native_errors.hpp"
+#include "../os.hpp"
+#include "../sockaddr_convert.hpp"
+#include "winsock.hpp"
+
+namespace evsel::detail::os {
+namespace {
+
+std::error_code last_error() noexcept { return native_error(WSAGetLastError()); }
+
+int to_sockaddr(const endpoint& e, sockaddr_storage& storage) noexcept {
+  return endpoint_to_sockaddr<sockaddr_in, sockaddr_in6>(e, storage, AF_INET, AF_INET6);
+}
+
+endpoint from_sockaddr(const sockaddr_storage& storage) noexcept {
+  return sockaddr_to_endpoint<sockaddr_in, sockaddr_in6>(storage, AF_INET, AF_INET6);
+}
+
+sockaddr* as_sockaddr(sockaddr_storage& storage) noexcept {
+  return reinterpret_cast<sockaddr*>(&storage);
+}
+
+int to_native_flags(message_flags flags) noexcept {
+  int native = 0;
+  if (has_flag(flags, message_flags::peek)) native |= MSG_PEEK;
+  if (has_flag(flags, message_flags::oob)) native |= MSG_OOB;
+  return native;
+}
+
+// Winsock lengths are int.
+int clamp_length(std::size_t size) noexcept {
+  return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
+}
+
+std::error_code set_nonblocking(SOCKET s) noexcept {
+  u_long enabled = 1;
+  if (ioctlsocket(s, FIONBIO, &enabled) != 0) return last_error();
+  return {};
+}
+
+std::error_code set_int(SOCKET s, int level, int name, int value) noexcept {
+  if (setsockopt(s, level, name, reinterpret_cast<const char*>(&value), sizeof value) != 0) {
+    return last_error();
+  }
+  return {};
+}
+
+struct option_id {
+  int level;
+  int name;
+};
+
+option_id native_option(option which) noexcept {
+  switch (which) {
+    case option::reuse_address:
+      return {SOL_SOCKET, SO_REUSEADDR};
+    case option::no_delay:
+      return {IPPROTO_TCP, TCP_NODELAY};
+    case option::send_buffer:
+      return {SOL_SOCKET, SO_SNDBUF};
+    case option::receive_buffer:
+      return {SOL_SOCKET, SO_RCVBUF};
+    case option::oob_inline:
+      return {SOL_SOCKET, SO_OOBINLINE};
+  }
+  return {SOL_SOCKET, SO_REUSEADDR};
+}
+
+}  // namespace
+
+std::error_code startup() noexcept {
+  // Once per process and never undone: sockets may outlive any evsel object.
+  static const int result = [] {
+    WSADATA data;
+    return WSAStartup(MAKEWORD(2, 2), &data);
+  }();
+  return result == 0 ? std::error_code{} : native_error(result);
+}
+
+native_socket open(address_family family, protocol transport, std::error_code& ec) noexcept {
+  ec.clear();
+  const int af = family == address_family::ipv4 ? AF_INET : AF_INET6;
+  const int type = transport == protocol::tcp ? SOCK_STREAM : SOCK_DGRAM;
+  const int proto = transport == protocol::tcp ? IPPROTO_TCP : IPPROTO_UDP;
+  const SOCKET s = WSASocketW(af, type, proto, nullptr, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+  if (s == INVALID_SOCKET) {
+    ec = last_error();
+    return invalid_socket;
+  }
+  if ((ec = set_nonblocking(s)) ||
+      (family == address_family::ipv6 && (ec = set_int(s, IPPROTO_IPV6, IPV6_V6ONLY, 1)))) {
+    closesocket(s);
+    return invalid_socket;
+  }
+  if (transport == protocol::udp) {
+    // Windows fails the next recvfrom with WSAECONNRESET after an ICMP port unreachable,
+    // even on unconnected sockets; POSIX does not. Turn it off for identical behaviour.
+    BOOL report = FALSE;
+    DWORD unused = 0;
+    WSAIoctl(s, SIO_UDP_CONNRESET, &report, sizeof report, nullptr, 0, &unused, nullptr,
+             nullptr);
+  }
+  return s;
+}
+
+std::error_code close(native_socket s) noexcept {
+  if (closesocket(s) != 0) return last_error();
+  return {};
+}
+
+std::error_code bind(native_socket s, const endpoint& local) noexcept {
+  sockaddr_storage storage;
+  const int length = to_sockaddr(local, storage);
+  if (::bind(s, as_sockaddr(storage), length) != 0) return last_error();
+  return {};
+}
+
+std::error_code listen(native_socket s, int backlog) noexcept {
+  if (::listen(s, backlog > 0 ? backlog : SOMAXCONN) != 0) return last_error();
+  return {};
+}
+
+std::error_code connect(native_socket s, const endpoint& remote) noexcept {
+  sockaddr_storage storage;
+  const int length = to_sockaddr(remote, storage);
+  if (::connect(s, as_sockaddr(storage), length) == 0) return {};
+  return last_error();
+}
+
+bool connect_pending(const std::error_code& ec) noexcept {
+  return ec.category() == native_category() &&
+         (ec.value() == WSAEWOULDBLOCK || ec.value() == WSAEINPROGRESS);
+}
+
+native_socket accept(native_socket s, endpoint* peer, std::error_code& ec) noexcept {
+  ec.clear();
+  sockaddr_storage storage{};
+  int length = sizeof storage;
+  const SOCKET accepted = ::accept(s, as_sockaddr(storage), &length);
+  if (accepted == INVALID_SOCKET) {
+    ec = last_error();
+    return invalid_socket;
+  }
+  // Windows: the accepted socket inherits the listener's WSAEventSelect association (G7).
+  // evsel returns it unregistered; it stays non-blocking.
+  if (WSAEventSelect(accepted, nullptr, 0) != 0 || (ec = set_nonblocking(accepted))) {
+    if (!ec) ec = last_error();
+    closesocket(accepted);
+    return invalid_socket;
+  }
+  if (peer != nullptr) *peer = from_sockaddr(storage);
+  return accepted;
+}
+
+std::size_t recv(native_socket s,
+                 void* data,
+                 std::size_t size,
+                 message_flags flags,
+                 std::error_code& ec) noexcept {
+  ec.clear();
+  const int n = ::recv(s, static_cast<char*>(data), clamp_length(size), to_native_flags(flags));
+  if (n == SOCKET_ERROR) {
+    ec = last_error();
+    return 0;
+  }
+  return static_cast<std::size_t>(n);
+}
+
+std::size_t send(native_socket s,
+                 const void* data,
+                 std::size_t size,
+                 message_flags flags,
+                 std::error_code& ec) noexcept {
+  ec.clear();
+  const int n =
+      ::send(s, static_cast<const char*>(data), clamp_length(size), to_native_flags(flags));
+  if (n == SOCKET_ERROR) {
+    ec = last_error();
+    return 0;
+  }
+  return static_cast<std::size_t>(n);
+}
+
+std::size_t recv_from(native_socket s,
+                      void* data,
+                      std::size_t size,
+                      endpoint& from,
+                      std::error_code& ec) noexcept {
+  ec.clear();
+  sockaddr_storage storage{};
+  int length = sizeof storage;
+  const int n =
+      ::recvfrom(s, static_cast<char*>(data), clamp_length(size), 0, as_sockaddr(storage), &length);
+  if (n == SOCKET_ERROR) {
+    ec = last_error();  // WSAEMSGSIZE for a truncated datagram, which is then gone (C09)
+    return 0;
+  }
+  from = from_sockaddr(storage);
+  return static_cast<std::size_t>(n);
+}
+
+std::size_t send_to(native_socket s,
+                    const void* data,
+                    std::size_t size,
+                    const endpoint& to,
+                    std::error_code& ec) noexcept {
+  ec.clear();
+  sockaddr_storage storage;
+  const int length = to_sockaddr(to, storage);
+  const int n = ::sendto(s, static_cast<const char*>(data), clamp_length(size), 0,
+                         as_sockaddr(storage), length);
+  if (n == SOCKET_ERROR) {
+    ec = last_error();
+    return 0;
+  }
+  return static_cast<std::size_t>(n);
+}
+
+std::error_code shutdown_send(native_socket s) noexcept {
+  if (::shutdown(s, SD_SEND) != 0) return last_error();
+  return {};
+}
+
+std::size_t available(native_socket s, std::error_code& ec) noexcept {
+  ec.clear();
+  u_long count = 0;
+  if (ioctlsocket(s, FIONREAD, &count) != 0) {
+    ec = last_error();
+    return 0;
+  }
+  return count;
+}
+
+std::error_code pending_error(native_socket s) noexcept {
+  int value = 0;
+  int length = sizeof value;
+  if (getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&value), &length) != 0) {
+    return last_error();
+  }
+  return value != 0 ? native_error(value) : std::error_code{};
+}
+
+bool has_peer(native_socket s) noexcept {
+  sockaddr_storage storage;
+  int length = sizeof storage;
+  return getpeername(s, as_sockaddr(storage), &length) == 0;
+}
+
+endpoint local_endpoint(native_socket s, std::error_code& ec) noexcept {
+  ec.clear();
+  sockaddr_storage storage{};
+  int length = sizeof storage;
+  if (getsockname(s, as_sockaddr(storage), &length) != 0) {
+    ec = last_error();
+    return {};
+  }
+  return from_sockaddr(storage);
+}
+
+endpoint remote_endpoint(native_socket s, std::error_code& ec) noexcept {
+  ec.clear();
+  sockaddr_storage storage{};
+  int length = sizeof storage;
+  if (getpeername(s, as_sockaddr(storage), &length) != 0) {
+    ec = last_error();
+    return {};
+  }
+  return from_sockaddr(storage);
+}
+
+std::error_code set_option(native_socket s, option which, int value) noexcept {
+  // Windows: binding over TIME_WAIT is already allowed, and SO_REUSEADDR would let another
+  // socket take over a bound port. The choice is only recorded by evsel::socket.
+  if (which == option::reuse_address) return {};
+  const option_id id = native_option(which);
+  return set_int(s, id.level, id.name, value);
+}
+
+int get_option(native_socket s, option which, std::error_code& ec) noexcept {
+  ec.clear();
+  const option_id id = native_option(which);
+  // BOOL options may come back in fewer bytes than an int: start from zero.
+  int value = 0;
+  int length = sizeof value;
+  if (getsockopt(s, id.level, id.name, reinterpret_cast<char*>(&value), &length) != 0) {
+    ec = last_error();
+    return 0;
+  }
+  return value;
+}
+
+std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds timeout) noexcept {
+  ::linger value{};
+  value.l_onoff = static_cast<u_short>(enabled ? 1 : 0);
+  value.l_linger = static_cast<u_short>(timeout.count());
+  if (setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&value), sizeof value) !=
+      0) {
+    return last_error();
+  }
+  return {};
+}
+
+std::error_code connection_aborted_code() noexcept { return native_error(WSAECONNABORTED); }
+
+}  // namespace evsel::detail::os

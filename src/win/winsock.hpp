@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// evsel: the one place src/win includes the Winsock and Windows headers.
+#pragma once
+
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mswsock.h>
+#include <windows.h>
+
+#include <type_traits>
+
+#include <evsel/events.hpp>
+#include <evsel/socket.hpp>
+
+// The public headers spell SOCKET and the FD_* bits without <winsock2.h>; check them here.
+static_assert(std::is_same_v<evsel::native_socket, SOCKET>, "native_socket must be SOCKET");
+static_assert(evsel::invalid_socket == INVALID_SOCKET, "invalid_socket must be INVALID_SOCKET");
+static_assert(static_cast<long>(evsel::event::read) == FD_READ);
+static_assert(static_cast<long>(evsel::event::write) == FD_WRITE);
+static_assert(static_cast<long>(evsel::event::oob) == FD_OOB);
+static_assert(static_cast<long>(evsel::event::accept) == FD_ACCEPT);
+static_assert(static_cast<long>(evsel::event::connect) == FD_CONNECT);
+static_assert(static_cast<long>(evsel::event::close) == FD_CLOSE);
+static_assert(evsel::bit_index(evsel::event::close) == FD_CLOSE_BIT);
+static_assert(evsel::bit_index(evsel::event::connect) == FD_CONNECT_BIT);
