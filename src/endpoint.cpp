@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 // evsel: endpoint text parsing and RFC 5952 formatting, without the OS (identical everywhere).
-#include <evsel/endpoint.hpp>
-
 #include <cstddef>
 #include <cstdio>
 #include <optional>
 
+#include <evsel/endpoint.hpp>
 #include <evsel/error.hpp>
 
 namespace evsel {
 namespace {
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -123,7 +124,8 @@ const char* parse_endpoint(std::string_view text, endpoint& result) noexcept {
     const std::size_t colon = text.rfind(':');
     if (colon == std::string_view::npos) return "missing ':PORT'";
     address = text.substr(0, colon);
-    if (address.find(':') != std::string_view::npos) return "IPv6 addresses need brackets: [ADDR]:PORT";
+    if (address.find(':') != std::string_view::npos)
+      return "IPv6 addresses need brackets: [ADDR]:PORT";
     port_text = text.substr(colon + 1);
   }
   const auto port = parse_decimal(port_text, 5);
@@ -163,7 +165,9 @@ endpoint endpoint::ipv4(const v4_bytes& address, std::uint16_t port) noexcept {
   return e;
 }
 
-endpoint endpoint::ipv6(const v6_bytes& address, std::uint16_t port, std::uint32_t scope_id) noexcept {
+endpoint endpoint::ipv6(const v6_bytes& address,
+                        std::uint16_t port,
+                        std::uint32_t scope_id) noexcept {
   endpoint e;
   e.family_ = address_family::ipv6;
   e.port_ = port;

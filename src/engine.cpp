@@ -187,7 +187,9 @@ void engine::on_send(registration& r, const io_result& result) noexcept {
   if (result.ec == errc::would_block) backend_->after_send(r, result);
 }
 
-void engine::on_transition(registration& r) noexcept { backend_->after_transition(r); }
+void engine::on_transition(registration& r) noexcept {
+  backend_->after_transition(r);
+}
 
 void engine::on_accept(registration& r, const io_result& result) noexcept {
   backend_->after_accept(r, result);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // evsel: the evsel error category: messages and the portable comparison tables.
-#include <evsel/error.hpp>
-
 #include <cstddef>
 #include <string>
+
+#include <evsel/error.hpp>
 
 #include "native_errors.hpp"
 

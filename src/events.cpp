@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // evsel: printing event sets and reading per-event errors.
-#include <evsel/events.hpp>
-
 #include <cstdio>
+
+#include <evsel/events.hpp>
 
 namespace evsel {
 

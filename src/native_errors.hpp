@@ -13,6 +13,8 @@ namespace evsel::detail {
 bool native_code_matches(const std::error_code& code, errc cond) noexcept;
 
 // A code in native_category() for the OS value `value`.
-inline std::error_code native_error(int value) noexcept { return {value, native_category()}; }
+inline std::error_code native_error(int value) noexcept {
+  return {value, native_category()};
+}
 
 }  // namespace evsel::detail

@@ -41,11 +41,8 @@ std::size_t send(native_socket s,
                  std::size_t size,
                  message_flags flags,
                  std::error_code& ec) noexcept;
-std::size_t recv_from(native_socket s,
-                      void* data,
-                      std::size_t size,
-                      endpoint& from,
-                      std::error_code& ec) noexcept;
+std::size_t recv_from(
+    native_socket s, void* data, std::size_t size, endpoint& from, std::error_code& ec) noexcept;
 std::size_t send_to(native_socket s,
                     const void* data,
                     std::size_t size,

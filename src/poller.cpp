@@ -25,7 +25,9 @@ std::error_code poller::modify(socket& s, event mask, void* context) noexcept {
   return impl_->engine.modify(s.state_, mask, true, context);
 }
 
-std::error_code poller::remove(socket& s) noexcept { return impl_->engine.remove(s.state_); }
+std::error_code poller::remove(socket& s) noexcept {
+  return impl_->engine.remove(s.state_);
+}
 
 std::size_t poller::wait(ready_record* out,
                          std::size_t capacity,
@@ -34,10 +36,16 @@ std::size_t poller::wait(ready_record* out,
   return impl_->engine.wait(out, capacity, timeout, ec);
 }
 
-void poller::wake() noexcept { impl_->engine.wake(); }
+void poller::wake() noexcept {
+  impl_->engine.wake();
+}
 
-std::size_t poller::size() const noexcept { return impl_->engine.size(); }
+std::size_t poller::size() const noexcept {
+  return impl_->engine.size();
+}
 
-const char* poller::backend_name() noexcept { return detail::backend::name; }
+const char* poller::backend_name() noexcept {
+  return detail::backend::name;
+}
 
 }  // namespace evsel

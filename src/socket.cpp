@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // evsel: evsel::socket, where the re-enabling calls reach the poller on every backend.
-#include <evsel/socket.hpp>
-
 #include <new>
 #include <utility>
 
 #include <evsel/error.hpp>
+#include <evsel/socket.hpp>
 
 #include "engine.hpp"
 #include "os.hpp"
@@ -44,19 +43,61 @@ bool is_misuse(const std::error_code& ec) noexcept {
          ec == errc::connection_in_progress || ec == std::errc::bad_address;
 }
 
-// The re-enabling rules of the model (fd-semantics.md section 1, rules 3 and 4). They hold
-// whether or not the socket is registered, as the Windows kernel keeps them per socket.
-void after_recv_call(socket_state& s, message_flags flags) noexcept {
+bool is_connection_lost(const std::error_code& ec) noexcept {
+  return ec == errc::connection_reset || ec == errc::connection_aborted;
+}
+
+// What a TCP recv says about the connection: the end of the stream, or its loss.
+void note_stream_result(socket_state& s,
+                        std::size_t n,
+                        message_flags flags,
+                        std::error_code& ec) noexcept {
+  const bool end_of_stream = !ec && n == 0 && !has_flag(flags, message_flags::oob);
+  if (end_of_stream) {
+    // Unless a reset came after the peer's FIN (we sent into a closed peer): Windows then
+    // fails with WSAECONNABORTED (C48), POSIX leaves EPIPE pending behind the end.
+    const std::error_code pending = os::pending_error(s.handle);
+    if (pending == std::errc::broken_pipe || pending == errc::connection_aborted) {
+      ec = os::connection_aborted_code();
+    } else {
+      ec = pending;
+    }
+  }
+  if (is_connection_lost(ec)) {
+    note_connection_lost(s, ec);
+  } else if (end_of_stream && !ec) {
+    note_connection_lost(s, {});
+  }
+}
+
+// The re-enabling rules of the model (fd-semantics.md section 1, rules 3 and 4), then the
+// backend's turn. They hold whether or not the socket is registered, as the Windows kernel
+// keeps them per socket.
+std::size_t finish_recv(socket_state& s,
+                        std::size_t n,
+                        std::size_t size,
+                        message_flags flags,
+                        const std::error_code& ec) noexcept {
   poller_core::reenable(s, event::read | event::oob);
   // A recv that consumed data takes its recorded bit away; the backend records it again
   // if the condition still holds (level re-posting, C29, C30, C19).
   if (!has_flag(flags, message_flags::peek)) {
     poller_core::clear(s, has_flag(flags, message_flags::oob) ? event::oob : event::read);
   }
+  if (s.reg != nullptr) s.reg->owner->on_recv(*s.reg, {n, size, flags, ec});
+  return n;
 }
 
-bool is_connection_lost(const std::error_code& ec) noexcept {
-  return ec == errc::connection_reset || ec == errc::connection_aborted;
+std::size_t finish_send(socket_state& s,
+                        std::size_t n,
+                        std::size_t size,
+                        message_flags flags,
+                        const std::error_code& ec) noexcept {
+  // Only a send that would block re-enables write (C26, C27); a successful send neither
+  // records nor clears it (C28).
+  if (ec == errc::would_block) poller_core::reenable(s, event::write);
+  if (s.reg != nullptr) s.reg->owner->on_send(*s.reg, {n, size, flags, ec});
+  return n;
 }
 
 // Checks shared by recv and send on a TCP socket: the stage and the sticky error.
@@ -67,13 +108,29 @@ std::error_code stream_ready(socket_state& s, bool shut) noexcept {
   return s.sticky_error;
 }
 
+// Sets `ec` and returns false unless `s` is an open socket (the common first check).
+bool open_or_fail(const socket_state* s, std::error_code& ec) noexcept {
+  ec.clear();
+  if (s != nullptr) return true;
+  ec = make_error_code(errc::not_a_socket);
+  return false;
+}
+
+// Sets `ec` to `e` and returns 0: the failure value of the calls that return a size.
+std::size_t fail(std::error_code& ec, errc e) noexcept {
+  ec = make_error_code(e);
+  return 0;
+}
+
 }  // namespace
 }  // namespace detail
 
 using detail::connection_stage;
 using detail::socket_state;
 
-socket::~socket() { (void)close(); }
+socket::~socket() {
+  (void)close();
+}
 
 socket::socket(socket&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
 
@@ -177,13 +234,9 @@ socket socket::accept(std::error_code& ec) noexcept {
 }
 
 socket socket::accept(endpoint& peer, std::error_code& ec) noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return {};
-  }
+  if (!detail::open_or_fail(state_, ec)) return {};
   if (state_->stage != connection_stage::listening) {
-    ec = make_error_code(errc::invalid_argument);
+    detail::fail(ec, errc::invalid_argument);
     return {};
   }
   const native_socket handle = detail::os::accept(state_->handle, &peer, ec);
@@ -208,136 +261,62 @@ std::size_t socket::recv(void* data,
                          std::size_t size,
                          std::error_code& ec,
                          message_flags flags) noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return 0;
-  }
+  if (!detail::open_or_fail(state_, ec)) return 0;
   // Argument errors re-enable nothing (C29 step 7: a recv failing with WSAEFAULT).
-  if (data == nullptr || size == 0) {
-    ec = make_error_code(errc::invalid_argument);
-    return 0;
-  }
+  if (data == nullptr || size == 0) return detail::fail(ec, errc::invalid_argument);
   socket_state& s = *state_;
   if (s.is_tcp()) {
     if ((ec = detail::stream_ready(s, s.receive_shut))) return 0;
-  } else if (s.receive_shut) {
-    ec = make_error_code(errc::shut_down);
-    return 0;
-  }
+  } else if (s.receive_shut)
+    return detail::fail(ec, errc::shut_down);
   const std::size_t n = detail::os::recv(s.handle, data, size, flags, ec);
-  if (s.is_tcp() && !ec && n == 0 && !has_flag(flags, message_flags::oob)) {
-    // End of stream, unless a reset came after the peer's FIN (we sent into a closed
-    // peer): Windows then fails with WSAECONNABORTED (C48); POSIX leaves EPIPE pending.
-    const std::error_code pending = detail::os::pending_error(s.handle);
-    if (pending == std::errc::broken_pipe || pending == errc::connection_aborted) {
-      ec = detail::os::connection_aborted_code();
-    } else if (pending) {
-      ec = pending;
-    }
-  }
-  if (s.is_tcp()) {
-    if (detail::is_connection_lost(ec)) {
-      detail::note_connection_lost(s, ec);
-    } else if (!ec && n == 0 && !has_flag(flags, message_flags::oob)) {
-      detail::note_connection_lost(s, {});
-    }
-  }
-  detail::after_recv_call(s, flags);
-  if (s.reg != nullptr) s.reg->owner->on_recv(*s.reg, {n, size, flags, ec});
-  return n;
+  if (s.is_tcp()) detail::note_stream_result(s, n, flags, ec);
+  return detail::finish_recv(s, n, size, flags, ec);
 }
 
 std::size_t socket::send(const void* data,
                          std::size_t size,
                          std::error_code& ec,
                          message_flags flags) noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return 0;
-  }
-  if (data == nullptr && size != 0) {
-    ec = make_error_code(errc::invalid_argument);
-    return 0;
-  }
+  if (!detail::open_or_fail(state_, ec)) return 0;
+  if (data == nullptr && size != 0) return detail::fail(ec, errc::invalid_argument);
   socket_state& s = *state_;
   if (s.is_tcp()) {
     if ((ec = detail::stream_ready(s, s.send_shut))) return 0;
-  } else if (s.send_shut) {
-    ec = make_error_code(errc::shut_down);
-    return 0;
-  }
+  } else if (s.send_shut)
+    return detail::fail(ec, errc::shut_down);
   const std::size_t n = detail::os::send(s.handle, data, size, flags, ec);
   if (s.is_tcp() && detail::is_connection_lost(ec)) detail::note_connection_lost(s, ec);
-  // Only a send that would block re-enables write (C26, C27); a successful send neither
-  // records nor clears it (C28).
-  if (ec == errc::would_block) detail::poller_core::reenable(s, event::write);
-  if (s.reg != nullptr) s.reg->owner->on_send(*s.reg, {n, size, flags, ec});
-  return n;
+  return detail::finish_send(s, n, size, flags, ec);
 }
 
 std::size_t socket::recv_from(void* data,
                               std::size_t size,
                               endpoint& from,
                               std::error_code& ec) noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return 0;
-  }
-  if (state_->is_tcp()) {
-    ec = make_error_code(errc::operation_not_supported);
-    return 0;
-  }
-  if (data == nullptr || size == 0) {
-    ec = make_error_code(errc::invalid_argument);
-    return 0;
-  }
-  if (state_->receive_shut) {
-    ec = make_error_code(errc::shut_down);
-    return 0;
-  }
+  if (!detail::open_or_fail(state_, ec)) return 0;
+  if (state_->is_tcp()) return detail::fail(ec, errc::operation_not_supported);
+  if (data == nullptr || size == 0) return detail::fail(ec, errc::invalid_argument);
+  if (state_->receive_shut) return detail::fail(ec, errc::shut_down);
   const std::size_t n = detail::os::recv_from(state_->handle, data, size, from, ec);
-  detail::after_recv_call(*state_, message_flags::none);
-  if (state_->reg != nullptr) state_->reg->owner->on_recv(*state_->reg, {n, size, {}, ec});
-  return n;
+  return detail::finish_recv(*state_, n, size, message_flags::none, ec);
 }
 
 std::size_t socket::send_to(const void* data,
                             std::size_t size,
                             const endpoint& to,
                             std::error_code& ec) noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return 0;
-  }
-  if (state_->is_tcp()) {
-    ec = make_error_code(errc::operation_not_supported);
-    return 0;
-  }
-  if ((data == nullptr && size != 0) || to.family() != state_->family) {
-    ec = make_error_code(data == nullptr ? errc::invalid_argument
-                                         : errc::address_family_not_supported);
-    return 0;
-  }
-  if (state_->send_shut) {
-    ec = make_error_code(errc::shut_down);
-    return 0;
-  }
+  if (!detail::open_or_fail(state_, ec)) return 0;
+  if (state_->is_tcp()) return detail::fail(ec, errc::operation_not_supported);
+  if (data == nullptr && size != 0) return detail::fail(ec, errc::invalid_argument);
+  if (to.family() != state_->family) return detail::fail(ec, errc::address_family_not_supported);
+  if (state_->send_shut) return detail::fail(ec, errc::shut_down);
   const std::size_t n = detail::os::send_to(state_->handle, data, size, to, ec);
-  if (ec == errc::would_block) detail::poller_core::reenable(*state_, event::write);
-  if (state_->reg != nullptr) state_->reg->owner->on_send(*state_->reg, {n, size, {}, ec});
-  return n;
+  return detail::finish_send(*state_, n, size, message_flags::none, ec);
 }
 
 std::size_t socket::available(std::error_code& ec) const noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return 0;
-  }
+  if (!detail::open_or_fail(state_, ec)) return 0;
   return detail::os::available(state_->handle, ec);
 }
 
@@ -373,20 +352,12 @@ std::error_code socket::close() noexcept {
 }
 
 endpoint socket::local_endpoint(std::error_code& ec) const noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return {};
-  }
+  if (!detail::open_or_fail(state_, ec)) return {};
   return detail::os::local_endpoint(state_->handle, ec);
 }
 
 endpoint socket::remote_endpoint(std::error_code& ec) const noexcept {
-  ec.clear();
-  if (state_ == nullptr) {
-    ec = make_error_code(errc::not_a_socket);
-    return {};
-  }
+  if (!detail::open_or_fail(state_, ec)) return {};
   return detail::os::remote_endpoint(state_->handle, ec);
 }
 

@@ -62,7 +62,8 @@ int socket::receive_buffer_size(std::error_code& ec) const noexcept {
 
 std::error_code socket::set_linger(bool enabled, std::chrono::seconds timeout) noexcept {
   if (state_ == nullptr) return make_error_code(errc::not_a_socket);
-  if (timeout.count() < 0 || timeout.count() > 65535) return make_error_code(errc::invalid_argument);
+  if (timeout.count() < 0 || timeout.count() > 65535)
+    return make_error_code(errc::invalid_argument);
   return detail::os::set_linger(state_->handle, enabled, timeout);
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // evsel: test runner; prints which backend and platform the results belong to.
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-
 #include <cstdio>
+
+#include <catch2/catch.hpp>
 
 #include <evsel/poller.hpp>
 #include <evsel/version.hpp>
@@ -14,8 +14,7 @@ int main(int argc, char** argv) {
   Catch::Session session;
   if (const int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
   const auto& config = session.configData();
-  if (!config.listTestNamesOnly && !config.listTests && !config.listTags &&
-      !config.listReporters) {
+  if (!config.listTestNamesOnly && !config.listTests && !config.listTags && !config.listReporters) {
     std::fprintf(stderr, "evsel %s, backend %s, %s%s\n", EVSEL_VERSION_STRING,
                  evsel::poller::backend_name(), evsel_test::platform_name(),
                  evsel_test::is_wine() ? " (under Wine)" : "");

@@ -14,7 +14,9 @@
 namespace {
 
 std::atomic<bool> stop_requested{false};
-extern "C" void on_signal(int) { stop_requested = true; }
+extern "C" void on_signal(int) {
+  stop_requested = true;
+}
 
 struct connection {
   evsel::socket socket;
@@ -32,7 +34,8 @@ class echo_server {
     while (!stop_requested) {
       std::error_code ec;
       // A bounded wait, so that a signal is noticed promptly on every platform.
-      const std::size_t n = poller_.wait(ready.data(), ready.size(), std::chrono::milliseconds(200), ec);
+      const std::size_t n =
+          poller_.wait(ready.data(), ready.size(), std::chrono::milliseconds(200), ec);
       if (report(ec, "wait")) return 1;
       for (std::size_t i = 0; i < n; ++i) {
         if (ready[i].context == &listener_) {

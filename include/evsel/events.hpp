@@ -19,10 +19,10 @@ namespace evsel {
 /// so a WSAEventSelect program keeps its masks.
 enum class event : std::uint32_t {
   none = 0,
-  read = 0x01,     ///< Data (TCP) or a datagram (UDP) can be received. Never end of stream.
-  write = 0x02,    ///< Sending is possible: once when connected, then after a send that would block.
-  oob = 0x04,      ///< One urgent (out-of-band) byte is waiting (TCP, OOB-inline off).
-  accept = 0x08,   ///< A connection is queued on a listening socket.
+  read = 0x01,    ///< Data (TCP) or a datagram (UDP) can be received. Never end of stream.
+  write = 0x02,   ///< Sending is possible: once when connected, then after a send that would block.
+  oob = 0x04,     ///< One urgent (out-of-band) byte is waiting (TCP, OOB-inline off).
+  accept = 0x08,  ///< A connection is queued on a listening socket.
   connect = 0x10,  ///< A connect attempt finished; the record's error says how.
   close = 0x20,    ///< The peer closed or reset the connection and no unread data is left.
 };
@@ -44,15 +44,24 @@ constexpr event operator^(event a, event b) noexcept {
 }
 /// Complement within the defined bits, so `mask & ~event::write` stays a valid mask.
 constexpr event operator~(event a) noexcept {
-  return static_cast<event>(~static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(all_events));
+  return static_cast<event>(~static_cast<std::uint32_t>(a) &
+                            static_cast<std::uint32_t>(all_events));
 }
-constexpr event& operator|=(event& a, event b) noexcept { return a = a | b; }
-constexpr event& operator&=(event& a, event b) noexcept { return a = a & b; }
+constexpr event& operator|=(event& a, event b) noexcept {
+  return a = a | b;
+}
+constexpr event& operator&=(event& a, event b) noexcept {
+  return a = a & b;
+}
 
 /// True if `set` holds at least one bit of `bits`.
-constexpr bool has_any(event set, event bits) noexcept { return (set & bits) != event::none; }
+constexpr bool has_any(event set, event bits) noexcept {
+  return (set & bits) != event::none;
+}
 /// True if `set` holds every bit of `bits`.
-constexpr bool has_all(event set, event bits) noexcept { return (set & bits) == bits; }
+constexpr bool has_all(event set, event bits) noexcept {
+  return (set & bits) == bits;
+}
 
 /// Position of a single event bit (FD_READ_BIT ... FD_CLOSE_BIT); event_bit_count otherwise.
 constexpr std::size_t bit_index(event single) noexcept {

@@ -129,10 +129,7 @@ class EVSEL_EXPORT socket {
                    message_flags flags = message_flags::none) noexcept;
 
   /// UDP: receives one datagram and its sender.
-  std::size_t recv_from(void* data,
-                        std::size_t size,
-                        endpoint& from,
-                        std::error_code& ec) noexcept;
+  std::size_t recv_from(void* data, std::size_t size, endpoint& from, std::error_code& ec) noexcept;
   /// UDP: sends one datagram.
   std::size_t send_to(const void* data,
                       std::size_t size,

@@ -4,8 +4,8 @@
 
 #include <new>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/system/system_error.hpp>
 
 #include "../native_errors.hpp"
@@ -30,13 +30,13 @@ struct backend::asio_registration final : registration {
   explicit asio_registration(boost::asio::io_context& io) : descriptor(io) {}
 
   boost::asio::posix::stream_descriptor descriptor;
-  unsigned pending = 0;                 // async waits whose handler has not run yet
-  bool waiting[wait_kinds] = {};        // which waits are outstanding
+  unsigned pending = 0;           // async waits whose handler has not run yet
+  bool waiting[wait_kinds] = {};  // which waits are outstanding
   // What the last look at the socket found, valid until a re-enabling call changes it:
   // data or a datagram queued (TCP/UDP), a connection queued (listener).
   bool input_known = false;
-  bool urgent_known = false;            // an urgent byte is waiting
-  bool write_blocked = false;           // a send would block; write comes when space is back
+  bool urgent_known = false;   // an urgent byte is waiting
+  bool write_blocked = false;  // a send would block; write comes when space is back
   // The connection is dead in both directions (POLLHUP/POLLERR). Readiness stays on for
   // good, so nothing is waited for any more; recv calls look at what is left.
   bool hung_up = false;

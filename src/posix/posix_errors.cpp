@@ -6,7 +6,9 @@
 
 namespace evsel {
 
-const std::error_category& native_category() noexcept { return std::system_category(); }
+const std::error_category& native_category() noexcept {
+  return std::system_category();
+}
 
 namespace detail {
 

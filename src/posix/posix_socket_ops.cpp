@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // evsel: the OS-call layer on POSIX (BSD sockets; every errno read happens here).
+#include <climits>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -8,16 +10,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <climits>
-
 #include "../native_errors.hpp"
 #include "../os.hpp"
 #include "../sockaddr_convert.hpp"
+#include "../socket_option_ids.hpp"
 
 namespace evsel::detail::os {
 namespace {
 
-std::error_code last_error() noexcept { return native_error(errno); }
+std::error_code last_error() noexcept {
+  return native_error(errno);
+}
 
 socklen_t to_sockaddr(const endpoint& e, sockaddr_storage& storage) noexcept {
   return static_cast<socklen_t>(
@@ -57,30 +60,11 @@ std::error_code set_int(int fd, int level, int name, int value) noexcept {
   return {};
 }
 
-struct option_id {
-  int level;
-  int name;
-};
-
-option_id native_option(option which) noexcept {
-  switch (which) {
-    case option::reuse_address:
-      return {SOL_SOCKET, SO_REUSEADDR};
-    case option::no_delay:
-      return {IPPROTO_TCP, TCP_NODELAY};
-    case option::send_buffer:
-      return {SOL_SOCKET, SO_SNDBUF};
-    case option::receive_buffer:
-      return {SOL_SOCKET, SO_RCVBUF};
-    case option::oob_inline:
-      return {SOL_SOCKET, SO_OOBINLINE};
-  }
-  return {SOL_SOCKET, SO_REUSEADDR};
-}
-
 }  // namespace
 
-std::error_code startup() noexcept { return {}; }
+std::error_code startup() noexcept {
+  return {};
+}
 
 native_socket open(address_family family, protocol transport, std::error_code& ec) noexcept {
   ec.clear();
@@ -212,11 +196,8 @@ std::size_t send(native_socket s,
   }
 }
 
-std::size_t recv_from(native_socket s,
-                      void* data,
-                      std::size_t size,
-                      endpoint& from,
-                      std::error_code& ec) noexcept {
+std::size_t recv_from(
+    native_socket s, void* data, std::size_t size, endpoint& from, std::error_code& ec) noexcept {
   ec.clear();
   sockaddr_storage storage{};
   iovec buffer{data, size};
@@ -335,6 +316,8 @@ std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds t
   return {};
 }
 
-std::error_code connection_aborted_code() noexcept { return native_error(ECONNABORTED); }
+std::error_code connection_aborted_code() noexcept {
+  return native_error(ECONNABORTED);
+}
 
 }  // namespace evsel::detail::os

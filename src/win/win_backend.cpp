@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// evsel: the native Windows backend: WSAEventSelect, WSAWaitForMultipleEvents, WSAEnumNetworkEvents.
+// evsel: the native Windows backend: WSAEventSelect, WSAWaitForMultipleEvents,
+// WSAEnumNetworkEvents.
 #include "win_backend.hpp"
 
 #include <new>
@@ -11,7 +12,9 @@
 namespace evsel::detail {
 namespace {
 
-std::error_code last_error() noexcept { return native_error(WSAGetLastError()); }
+std::error_code last_error() noexcept {
+  return native_error(WSAGetLastError());
+}
 
 // One wait covers at most WSA_MAXIMUM_WAIT_EVENTS handles, the wake event among them.
 constexpr std::size_t max_handles = WSA_MAXIMUM_WAIT_EVENTS;
@@ -41,9 +44,13 @@ backend::backend(poller_core& core) : core_(core) {
   owners_.push_back(nullptr);
 }
 
-backend::~backend() { WSACloseEvent(wake_event_); }
+backend::~backend() {
+  WSACloseEvent(wake_event_);
+}
 
-registration* backend::make_registration() noexcept { return new (std::nothrow) win_registration; }
+registration* backend::make_registration() noexcept {
+  return new (std::nothrow) win_registration;
+}
 
 std::error_code backend::select(win_registration& r) noexcept {
   const socket_state& s = *r.socket;
@@ -200,7 +207,9 @@ run_status backend::run(std::chrono::milliseconds timeout, std::error_code& ec) 
   return woken ? run_status::woken : run_status::progress;
 }
 
-void backend::wake() noexcept { WSASetEvent(wake_event_); }
+void backend::wake() noexcept {
+  WSASetEvent(wake_event_);
+}
 
 void backend::after_recv(registration& base, const io_result& /*result*/) noexcept {
   // The kernel records read and oob again if they still hold; only a held close is ours.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// evsel: the native Windows backend: WSAEventSelect, WSAWaitForMultipleEvents, WSAEnumNetworkEvents.
+// evsel: the native Windows backend: WSAEventSelect, WSAWaitForMultipleEvents,
+// WSAEnumNetworkEvents.
 #pragma once
 
 #include <chrono>
@@ -34,7 +35,7 @@ class backend {
   void wake() noexcept;
 
   void after_recv(registration& r, const io_result& result) noexcept;
-  void after_send(registration&, const io_result&) noexcept {}  // the kernel re-records write
+  void after_send(registration&, const io_result&) noexcept {}    // the kernel re-records write
   void after_accept(registration&, const io_result&) noexcept {}  // and accept
   void after_transition(registration& r) noexcept;
 

@@ -65,9 +65,9 @@ class winsock_category final : public std::error_category {
 
   std::string message(int code) const override {
     char buffer[512];
-    DWORD length = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
-                                  nullptr, static_cast<DWORD>(code), 0, buffer,
-                                  sizeof buffer, nullptr);
+    DWORD length =
+        FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+                       static_cast<DWORD>(code), 0, buffer, sizeof buffer, nullptr);
     while (length > 0 && (buffer[length - 1] == '\r' || buffer[length - 1] == '\n' ||
                           buffer[length - 1] == ' ' || buffer[length - 1] == '.')) {
       --length;

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
 // evsel: the OS-call layer on Windows (Winsock 2; every WSAGetLastError happens here).
 #include <climits>
-#include <mutex>
 
+// clang-format off
+// Winsock first: the shared headers below use its names.
+#include "winsock.hpp"
 #include "../native_errors.hpp"
 #include "../os.hpp"
 #include "../sockaddr_convert.hpp"
-#include "winsock.hpp"
+#include "../socket_option_ids.hpp"
+// clang-format on
 
 namespace evsel::detail::os {
 namespace {
 
-std::error_code last_error() noexcept { return native_error(WSAGetLastError()); }
+std::error_code last_error() noexcept {
+  return native_error(WSAGetLastError());
+}
 
 int to_sockaddr(const endpoint& e, sockaddr_storage& storage) noexcept {
   return endpoint_to_sockaddr<sockaddr_in, sockaddr_in6>(e, storage, AF_INET, AF_INET6);
@@ -50,27 +55,6 @@ std::error_code set_int(SOCKET s, int level, int name, int value) noexcept {
   return {};
 }
 
-struct option_id {
-  int level;
-  int name;
-};
-
-option_id native_option(option which) noexcept {
-  switch (which) {
-    case option::reuse_address:
-      return {SOL_SOCKET, SO_REUSEADDR};
-    case option::no_delay:
-      return {IPPROTO_TCP, TCP_NODELAY};
-    case option::send_buffer:
-      return {SOL_SOCKET, SO_SNDBUF};
-    case option::receive_buffer:
-      return {SOL_SOCKET, SO_RCVBUF};
-    case option::oob_inline:
-      return {SOL_SOCKET, SO_OOBINLINE};
-  }
-  return {SOL_SOCKET, SO_REUSEADDR};
-}
-
 }  // namespace
 
 std::error_code startup() noexcept {
@@ -102,8 +86,7 @@ native_socket open(address_family family, protocol transport, std::error_code& e
     // even on unconnected sockets; POSIX does not. Turn it off for identical behaviour.
     BOOL report = FALSE;
     DWORD unused = 0;
-    WSAIoctl(s, SIO_UDP_CONNRESET, &report, sizeof report, nullptr, 0, &unused, nullptr,
-             nullptr);
+    WSAIoctl(s, SIO_UDP_CONNRESET, &report, sizeof report, nullptr, 0, &unused, nullptr, nullptr);
   }
   return s;
 }
@@ -186,11 +169,8 @@ std::size_t send(native_socket s,
   return static_cast<std::size_t>(n);
 }
 
-std::size_t recv_from(native_socket s,
-                      void* data,
-                      std::size_t size,
-                      endpoint& from,
-                      std::error_code& ec) noexcept {
+std::size_t recv_from(
+    native_socket s, void* data, std::size_t size, endpoint& from, std::error_code& ec) noexcept {
   ec.clear();
   sockaddr_storage storage{};
   int length = sizeof storage;
@@ -305,6 +285,8 @@ std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds t
   return {};
 }
 
-std::error_code connection_aborted_code() noexcept { return native_error(WSAECONNABORTED); }
+std::error_code connection_aborted_code() noexcept {
+  return native_error(WSAECONNABORTED);
+}
 
 }  // namespace evsel::detail::os

@@ -8,12 +8,15 @@
 #ifndef NOMINMAX
 #define NOMINMAX
 #endif
+#include <type_traits>
+
+// clang-format off
+// Order matters: winsock2.h before anything that could pull in the old winsock.h.
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
 #include <windows.h>
-
-#include <type_traits>
+// clang-format on
 
 #include <evsel/events.hpp>
 #include <evsel/socket.hpp>

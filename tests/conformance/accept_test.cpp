@@ -14,8 +14,8 @@ TEST_CASE("An accepted socket is unregistered and non-blocking, and reports writ
   evsel::socket client = start_connect(listener);
   evsel::poller poller;
   event_log log(poller);
-  REQUIRE_FALSE(poller.add(listener, event::connect | event::read | event::oob | event::accept |
-                                         event::write,
+  REQUIRE_FALSE(poller.add(listener,
+                           event::connect | event::read | event::oob | event::accept | event::write,
                            &listener));
   CHECK(log.next(&listener).occurred == event::accept);
   std::error_code ec;
@@ -139,8 +139,8 @@ TEST_CASE("Data that arrived before accept is reported when the accepted socket 
   evsel::socket listener = make_listener();
   evsel::poller poller;
   event_log log(poller);
-  REQUIRE_FALSE(poller.add(listener, event::accept | event::read | event::write | event::close,
-                           &listener));
+  REQUIRE_FALSE(
+      poller.add(listener, event::accept | event::read | event::write | event::close, &listener));
   evsel::socket client = start_connect(listener);
   REQUIRE(wait_alone(client, event::connect).has(event::connect));
   send_all(client, "early");

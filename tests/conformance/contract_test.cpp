@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // evsel: properties of the records themselves (the WSANETWORKEVENTS analogue, C05/C06).
-#include <catch2/catch.hpp>
-
 #include <array>
 #include <set>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
 

@@ -79,8 +79,7 @@ TEST_CASE("Calls on an empty socket fail with not_a_socket", "[conformance][erro
   char buffer[4];
   CHECK(s.bind(evsel::endpoint::loopback(evsel::address_family::ipv4, 0)) == errc::not_a_socket);
   CHECK(s.listen() == errc::not_a_socket);
-  CHECK(s.connect(evsel::endpoint::loopback(evsel::address_family::ipv4, 1)) ==
-        errc::not_a_socket);
+  CHECK(s.connect(evsel::endpoint::loopback(evsel::address_family::ipv4, 1)) == errc::not_a_socket);
   CHECK(s.recv(buffer, sizeof buffer, ec) == 0);
   CHECK(ec == errc::not_a_socket);
   CHECK(s.send(buffer, sizeof buffer, ec) == 0);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // evsel: registration, mask changes, removal and closing (fd-semantics.md section 4.A).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
 

@@ -66,8 +66,7 @@ TEST_CASE("UDP read comes per datagram: a datagram too big for the buffer is dis
   CHECK(ec == evsel::errc::would_block);
 }
 
-TEST_CASE("A UDP connect sets the peer and reports no connect event",
-          "[conformance][udp][C10]") {
+TEST_CASE("A UDP connect sets the peer and reports no connect event", "[conformance][udp][C10]") {
   evsel::socket server = make_udp();
   evsel::socket client = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::udp);
   evsel::poller poller;

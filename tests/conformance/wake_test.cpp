@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // evsel: wake() and wait's timeout.
-#include <catch2/catch.hpp>
-
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
 

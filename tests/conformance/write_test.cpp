@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // evsel: the write event: once when connected, then only after a send that would block (4.D).
-#include <catch2/catch.hpp>
-
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
 

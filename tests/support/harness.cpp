@@ -2,11 +2,11 @@
 // evsel: test harness: loopback sockets, bounded waits, and per-socket event logs.
 #include "harness.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <array>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 namespace evsel_test {
 namespace {
@@ -108,9 +108,10 @@ void send_all(evsel::socket& s, const std::string& data) {
   std::size_t sent = 0;
   const auto deadline = clock::now() + expect_window;
   while (sent < data.size()) {
+    if (clock::now() >= deadline) FAIL("send_all: only " << sent << " of " << data.size());
     std::error_code ec;
     sent += s.send(data.data() + sent, data.size() - sent, ec);
-    if (ec == evsel::errc::would_block && clock::now() < deadline) {
+    if (ec == evsel::errc::would_block) {
       wait_alone(s, event::write, left_until(deadline));
       continue;
     }

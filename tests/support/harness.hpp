@@ -19,9 +19,9 @@ using evsel::event;
 using ms = std::chrono::milliseconds;
 
 // Every wait in a test is bounded by one of these.
-inline constexpr ms expect_window = 3s;     // an event that must come
-inline constexpr ms quiet_window = 300ms;   // nothing may come within this
-inline constexpr ms settle_window = 100ms;  // events arriving together are merged
+inline constexpr ms expect_window = 3s;           // an event that must come
+inline constexpr ms quiet_window = 300ms;         // nothing may come within this
+inline constexpr ms settle_window = 100ms;        // events arriving together are merged
 inline constexpr ms connect_refused_window = 8s;  // Windows retries the SYN (KB175523)
 
 bool is_wine();
@@ -88,5 +88,7 @@ class event_log {
 
 namespace evsel {
 // So that CHECK(a == b) prints events readably.
-inline std::ostream& operator<<(std::ostream& out, event e) { return out << to_string(e); }
+inline std::ostream& operator<<(std::ostream& out, event e) {
+  return out << to_string(e);
+}
 }  // namespace evsel
