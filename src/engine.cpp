@@ -36,19 +36,18 @@ engine::engine() {
 }
 
 engine::~engine() {
-  for (registration* r = core_.first(); r != nullptr; r = r->all_next) {
+  while (registration* r = core_.first()) {
     if (r->socket != nullptr) {
       backend_->detach(*r);
       r->socket->reg = nullptr;
       r->socket = nullptr;
     }
-  }
-  // The backend goes first: its pending OS waits may still name registrations.
-  backend_.reset();
-  while (registration* r = core_.first()) {
     core_.unlink(*r);
+    // Backend parts of a registration (an Asio descriptor) must go before the backend;
+    // handlers still pending in it are destroyed with it, never run.
     delete r;
   }
+  backend_.reset();
 }
 
 registration* engine::lookup(socket_state* s, std::error_code& ec) const noexcept {
@@ -158,7 +157,9 @@ std::size_t engine::wait(ready_record* out,
     return 0;
   }
   using clock = std::chrono::steady_clock;
-  const bool forever = timeout < std::chrono::milliseconds::zero();
+  // Negative means forever; so does anything too long to add to the clock (over a year).
+  const bool forever =
+      timeout < std::chrono::milliseconds::zero() || timeout > std::chrono::hours(24 * 366);
   const clock::time_point deadline = forever ? clock::time_point::max() : clock::now() + timeout;
   for (;;) {
     std::size_t count = core_.collect(out, capacity);

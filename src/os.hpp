@@ -41,8 +41,14 @@ std::size_t send(native_socket s,
                  std::size_t size,
                  message_flags flags,
                  std::error_code& ec) noexcept;
-std::size_t recv_from(
-    native_socket s, void* data, std::size_t size, endpoint& from, std::error_code& ec) noexcept;
+// Datagrams: one per call; a datagram larger than `size` fails with a message_size code
+// (and is gone unless peeked). ICMP errors on UDP sockets are not reported (Windows' rule).
+std::size_t recv_from(native_socket s,
+                      void* data,
+                      std::size_t size,
+                      message_flags flags,
+                      endpoint& from,
+                      std::error_code& ec) noexcept;
 std::size_t send_to(native_socket s,
                     const void* data,
                     std::size_t size,
@@ -61,8 +67,7 @@ std::error_code set_option(native_socket s, option which, int value) noexcept;
 int get_option(native_socket s, option which, std::error_code& ec) noexcept;
 std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds timeout) noexcept;
 
-// A code in native_category() for a POSIX errno name or a Winsock code: used where evsel
-// must synthesize what the OS would have said (for example ECONNABORTED, C48).
+// The OS's "connection aborted" code (ECONNABORTED, WSAECONNABORTED), for C48.
 std::error_code connection_aborted_code() noexcept;
 
 }  // namespace evsel::detail::os

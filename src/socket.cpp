@@ -68,6 +68,9 @@ void note_stream_result(socket_state& s,
   } else if (end_of_stream && !ec) {
     note_connection_lost(s, {});
   }
+  // Once the data queued before a reset is read, recv keeps failing with the reset, as on
+  // Windows (C39); the OS would say would-block or end of stream by now.
+  if (s.sticky_error && (ec == errc::would_block || (!ec && n == 0))) ec = s.sticky_error;
 }
 
 // The re-enabling rules of the model (fd-semantics.md section 1, rules 3 and 4), then the
@@ -100,12 +103,12 @@ std::size_t finish_send(socket_state& s,
   return n;
 }
 
-// Checks shared by recv and send on a TCP socket: the stage and the sticky error.
+// Checks shared by recv and send on a TCP socket.
 std::error_code stream_ready(socket_state& s, bool shut) noexcept {
   refresh_connect(s);
   if (s.stage != connection_stage::connected) return make_error_code(errc::not_connected);
   if (shut) return make_error_code(errc::shut_down);
-  return s.sticky_error;
+  return {};
 }
 
 // Sets `ec` and returns false unless `s` is an open socket (the common first check).
@@ -254,6 +257,7 @@ socket socket::accept(endpoint& peer, std::error_code& ec) noexcept {
   accepted->family = state_->family;
   accepted->transport = protocol::tcp;
   accepted->stage = connection_stage::connected;
+  accepted->oob_inline = state_->oob_inline;  // the OS copies SO_OOBINLINE to it
   return socket(accepted);
 }
 
@@ -265,12 +269,13 @@ std::size_t socket::recv(void* data,
   // Argument errors re-enable nothing (C29 step 7: a recv failing with WSAEFAULT).
   if (data == nullptr || size == 0) return detail::fail(ec, errc::invalid_argument);
   socket_state& s = *state_;
-  if (s.is_tcp()) {
-    if ((ec = detail::stream_ready(s, s.receive_shut))) return 0;
-  } else if (s.receive_shut)
-    return detail::fail(ec, errc::shut_down);
+  if (!s.is_tcp()) {
+    endpoint ignored;
+    return recv_from_impl(data, size, flags, ignored, ec);
+  }
+  if ((ec = detail::stream_ready(s, s.receive_shut))) return 0;
   const std::size_t n = detail::os::recv(s.handle, data, size, flags, ec);
-  if (s.is_tcp()) detail::note_stream_result(s, n, flags, ec);
+  detail::note_stream_result(s, n, flags, ec);
   return detail::finish_recv(s, n, size, flags, ec);
 }
 
@@ -283,8 +288,10 @@ std::size_t socket::send(const void* data,
   socket_state& s = *state_;
   if (s.is_tcp()) {
     if ((ec = detail::stream_ready(s, s.send_shut))) return 0;
-  } else if (s.send_shut)
+    if ((ec = s.sticky_error)) return 0;  // the connection is gone (C39)
+  } else if (s.send_shut) {
     return detail::fail(ec, errc::shut_down);
+  }
   const std::size_t n = detail::os::send(s.handle, data, size, flags, ec);
   if (s.is_tcp() && detail::is_connection_lost(ec)) detail::note_connection_lost(s, ec);
   return detail::finish_send(s, n, size, flags, ec);
@@ -297,9 +304,17 @@ std::size_t socket::recv_from(void* data,
   if (!detail::open_or_fail(state_, ec)) return 0;
   if (state_->is_tcp()) return detail::fail(ec, errc::operation_not_supported);
   if (data == nullptr || size == 0) return detail::fail(ec, errc::invalid_argument);
+  return recv_from_impl(data, size, message_flags::none, from, ec);
+}
+
+std::size_t socket::recv_from_impl(void* data,
+                                   std::size_t size,
+                                   message_flags flags,
+                                   endpoint& from,
+                                   std::error_code& ec) noexcept {
   if (state_->receive_shut) return detail::fail(ec, errc::shut_down);
-  const std::size_t n = detail::os::recv_from(state_->handle, data, size, from, ec);
-  return detail::finish_recv(*state_, n, size, message_flags::none, ec);
+  const std::size_t n = detail::os::recv_from(state_->handle, data, size, flags, from, ec);
+  return detail::finish_recv(*state_, n, size, flags, ec);
 }
 
 std::size_t socket::send_to(const void* data,
@@ -328,7 +343,11 @@ std::error_code socket::shutdown(shutdown_mode how) noexcept {
     if (s.stage != connection_stage::connected) return make_error_code(errc::not_connected);
   }
   if (how != shutdown_mode::receive && !s.send_shut) {
-    if (std::error_code ec = detail::os::shutdown_send(s.handle)) return ec;
+    // UDP has no FIN to send: evsel only refuses later sends (Linux would half-close the
+    // socket and then fail sends with a raw EPIPE).
+    if (s.is_tcp()) {
+      if (std::error_code ec = detail::os::shutdown_send(s.handle)) return ec;
+    }
     s.send_shut = true;
   }
   // The receive direction is emulated on every backend: the OS calls differ too much

@@ -16,21 +16,22 @@ namespace evsel {
 /// Windows) so logs show what the OS said; only the comparison is portable. Codes that evsel
 /// itself produces (misuse, bookkeeping) are in evsel::error_category().
 enum class errc {
-  would_block = 1,               ///< Nothing to do now; wait for the matching event.
-  connection_refused,            ///< No one listens at the address (connect event).
-  connection_reset,              ///< The peer reset the connection (close event, recv, send).
-  connection_aborted,            ///< The connection was aborted locally (Windows' WSAECONNABORTED).
-  timed_out,                     ///< A connect attempt or a connection timed out.
-  network_unreachable,           ///< No route to the network (connect event).
-  host_unreachable,              ///< No route to the host (connect event).
-  network_down,                  ///< The network subsystem failed.
-  not_connected,                 ///< The socket is not (yet) connected.
-  already_connected,             ///< connect on a connected socket.
-  connection_in_progress,        ///< connect while an attempt is still in progress.
-  shut_down,                     ///< The direction was shut down with socket::shutdown.
-  message_size,                  ///< A datagram did not fit the buffer (it is discarded).
-  address_in_use,                ///< bind: the address is taken.
-  address_not_available,         ///< bind/connect: the address is not local or not valid.
+  would_block = 1,         ///< Nothing to do now; wait for the matching event.
+  connection_refused,      ///< No one listens at the address (connect event).
+  connection_reset,        ///< The peer reset the connection (close event, recv, send).
+  connection_aborted,      ///< The connection was aborted: by the local stack, or by a reset that
+                           ///< answered data sent after the peer closed (C48).
+  timed_out,               ///< A connect attempt or a connection timed out.
+  network_unreachable,     ///< No route to the network (connect event).
+  host_unreachable,        ///< No route to the host (connect event).
+  network_down,            ///< The network subsystem failed.
+  not_connected,           ///< The socket is not (yet) connected.
+  already_connected,       ///< connect on a connected socket.
+  connection_in_progress,  ///< connect while an attempt is still in progress.
+  shut_down,               ///< The direction was shut down with socket::shutdown.
+  message_size,            ///< A datagram did not fit the buffer (it is discarded).
+  address_in_use,          ///< bind: the address is taken.
+  address_not_available,   ///< bind/connect: the address is not local or not valid.
   address_family_not_supported,  ///< The endpoint's family does not match the socket.
   no_buffer_space,               ///< The OS is out of buffers or the call exceeds a limit.
   too_many_files_open,           ///< Descriptor or handle limit reached.

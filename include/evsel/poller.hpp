@@ -50,6 +50,8 @@ class EVSEL_EXPORT poller {
   /// bound, so write is recorded once at registration).
   /// Errors: errc::not_a_socket, errc::invalid_argument (bits outside all_events),
   /// errc::already_registered, or an OS error; on error nothing is registered.
+  /// The native Windows backend currently holds at most 63 sockets per poller and fails
+  /// further adds with errc::no_buffer_space (the limit goes with issue #4).
   [[nodiscard]] std::error_code add(socket& s, event mask, void* context = nullptr) noexcept;
 
   /// Replaces the mask (WSAEventSelect again). An event already recorded and not

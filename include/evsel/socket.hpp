@@ -172,6 +172,11 @@ class EVSEL_EXPORT socket {
  private:
   friend class poller;
   explicit socket(detail::socket_state* state) noexcept : state_(state) {}
+  std::size_t recv_from_impl(void* data,
+                             std::size_t size,
+                             message_flags flags,
+                             endpoint& from,
+                             std::error_code& ec) noexcept;
 
   detail::socket_state* state_ = nullptr;
 };

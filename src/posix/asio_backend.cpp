@@ -9,6 +9,7 @@
 #include <boost/system/system_error.hpp>
 
 #include "../native_errors.hpp"
+#include "../os.hpp"
 #include "posix_probes.hpp"
 
 namespace evsel::detail {
@@ -35,15 +36,26 @@ struct backend::asio_registration final : registration {
   // What the last look at the socket found, valid until a re-enabling call changes it:
   // data or a datagram queued (TCP/UDP), a connection queued (listener).
   bool input_known = false;
-  bool urgent_known = false;   // an urgent byte is waiting
-  bool write_blocked = false;  // a send would block; write comes when space is back
+  bool urgent_known = false;  // an urgent byte is waiting
+  // POLLPRI said urgent data but none can be read (its byte has not arrived): waiting for
+  // POLLPRI again would complete at once, so the next recv looks instead.
+  bool urgent_unreadable = false;
+  bool write_blocked = false;  // no room to send: write comes when space is back
   // The connection is dead in both directions (POLLHUP/POLLERR). Readiness stays on for
   // good, so nothing is waited for any more; recv calls look at what is left.
   bool hung_up = false;
 };
 
 backend::backend(poller_core& core)
-    : core_(core), io_(1), keep_running_(boost::asio::make_work_guard(io_)) {}
+    : core_(core), io_(1), keep_running_(boost::asio::make_work_guard(io_)) {
+  try {
+    // Asio creates its reactor (epoll, eventfd, timerfd) with the first I/O object: do it
+    // now, so that a shortage of descriptors fails here and not inside a noexcept add.
+    const boost::asio::posix::stream_descriptor first(io_);
+  } catch (const boost::system::system_error& e) {
+    throw std::system_error(to_std(e.code()), "evsel: creating the Asio reactor");
+  }
+}
 
 backend::~backend() {
   keep_running_.reset();
@@ -52,13 +64,21 @@ backend::~backend() {
 }
 
 registration* backend::make_registration() noexcept {
-  return new (std::nothrow) asio_registration(io_);
+  try {
+    return new asio_registration(io_);
+  } catch (...) {
+    return nullptr;
+  }
 }
 
 std::error_code backend::attach(registration& base) noexcept {
   auto& r = static_cast<asio_registration&>(base);
   boost::system::error_code ec;
-  r.descriptor.assign(r.socket->handle, ec);
+  try {
+    r.descriptor.assign(r.socket->handle, ec);
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
   if (ec) return to_std(ec);
   evaluate(r, all_events);
   rearm(r);
@@ -90,13 +110,13 @@ run_status backend::run(std::chrono::milliseconds timeout, std::error_code& ec) 
   try {
     if (timeout < std::chrono::milliseconds::zero()) {
       handled = io_.run_one();
-    } else if (timeout == std::chrono::milliseconds::zero()) {
-      handled = io_.poll();
-    } else {
+    } else if (timeout > std::chrono::milliseconds::zero()) {
       handled = io_.run_one_for(timeout);
     }
-    // Everything else that is ready now belongs to this wait too.
-    if (handled != 0) handled += io_.poll();
+    // Everything else that is ready now belongs to this wait too, up to a bound: should a
+    // wait ever complete over and over, wait() still returns by its deadline.
+    constexpr std::size_t most_per_run = 4096;
+    for (std::size_t more = 0; more < most_per_run && io_.poll_one() != 0; ++more) ++handled;
   } catch (const boost::system::system_error& e) {
     ec = to_std(e.code());
   } catch (const std::bad_alloc&) {
@@ -123,8 +143,10 @@ void backend::wake() noexcept {
 void backend::after_recv(registration& base, const io_result& result) noexcept {
   auto& r = static_cast<asio_registration&>(base);
   const socket_state& s = *r.socket;
+  r.urgent_unreadable = false;
+  // Linux drops the urgent byte once a normal read passes its mark: look again.
+  if (r.urgent_known) r.urgent_known = posix::urgent_byte_waiting(s.handle);
   if (has_flag(result.flags, message_flags::oob)) {
-    r.urgent_known = false;
     evaluate(r, event::oob);
   } else if (has_flag(result.flags, message_flags::peek)) {
     evaluate(r, event::read | event::oob | event::close);  // re-records read (C30)
@@ -133,6 +155,7 @@ void backend::after_recv(registration& base, const io_result& result) noexcept {
     // A TCP recv that returned less than asked emptied the queue: nothing to look at, the
     // read wait re-armed below notices new data or the end of the stream. Otherwise look.
     if (s.is_tcp() && (result.ec || result.bytes < result.requested) && !r.hung_up) {
+      if (r.urgent_known && !s.receive_shut) core_.record(r, event::oob);  // re-enabled
       record_close_if_due(r);
     } else {
       evaluate(r, event::read | event::oob | event::close);
@@ -196,22 +219,26 @@ void backend::evaluate_stream(asio_registration& r, event wanted, bool from_reac
   look.write = has_any(wanted, event::write);
   // Woken by the reactor, always find out why (data, end of stream, reset), whatever is
   // selected: that knowledge is what stops the wait from being armed again for nothing.
-  look.read = (from_reactor || has_any(wanted, event::read | event::close)) && !r.input_known &&
-              !s.peer_closed;
-  look.urgent = has_any(wanted, event::oob) && !s.oob_inline && !s.peer_closed;
+  // After shutdown(receive) arriving data is looked at to be discarded.
+  look.read = (from_reactor || s.receive_shut || has_any(wanted, event::read | event::close)) &&
+              !r.input_known && !s.peer_closed;
+  look.urgent = has_any(wanted, event::oob) && !s.oob_inline && !s.receive_shut && !s.peer_closed;
   if (look.read || look.write || look.urgent) {
     const posix::readiness now = posix::poll_now(s.handle, look);
     r.hung_up = r.hung_up || now.hangup;
-    // A hung-up socket counts as writable: the next send reports the error.
-    if (now.writable || now.hangup) {
-      found |= event::write;
-      r.write_blocked = false;
+    if (look.write) {
+      // A hung-up socket counts as writable: the next send reports the error.
+      r.write_blocked = !now.writable && !now.hangup;
+      if (!r.write_blocked) found |= event::write;
     }
     if (look.read && (now.readable || now.hangup)) probe_stream_input(r);
-    if (look.urgent && now.urgent) r.urgent_known = posix::urgent_byte_waiting(s.handle);
+    if (look.urgent) {
+      r.urgent_known = now.urgent && posix::urgent_byte_waiting(s.handle);
+      r.urgent_unreadable = now.urgent && !r.urgent_known;
+    }
   }
   if (r.input_known && !s.receive_shut) found |= event::read;
-  if (r.urgent_known && !s.oob_inline) found |= event::oob;
+  if (r.urgent_known && !s.oob_inline && !s.receive_shut) found |= event::oob;
   // One call, so that connect and write of a new connection share one record (C55).
   core_.record(r, found);
   record_close_if_due(r);
@@ -257,19 +284,23 @@ void backend::evaluate_datagram(asio_registration& r, event wanted) noexcept {
   const socket_state& s = *r.socket;
   posix::interest look;
   // UDP sockets are bound when registered: write is recorded once (C07, G12), and again
-  // only after a send that would block.
-  look.write = has_any(wanted, event::write) && r.write_blocked;
+  // only after a send that would block, once there is room.
+  look.write = has_any(wanted, event::write);
   look.read = has_any(wanted, event::read) && !s.receive_shut && !r.input_known;
-  event found = has_any(wanted, event::write) && !r.write_blocked ? event::write : event::none;
-  if (look.read || look.write) {
-    const posix::readiness now = posix::poll_now(s.handle, look);
-    if (look.write && now.writable) {
-      found |= event::write;
-      r.write_blocked = false;
-    }
-    // A datagram (even an empty one, C54) or a pending error: recv has something to say.
-    if (look.read) r.input_known = now.readable || now.hangup;
+  if (!look.read && !look.write) return;
+  const posix::readiness now = posix::poll_now(s.handle, look);
+  event found = event::none;
+  if (now.hangup) {
+    // An ICMP error (port unreachable on a connected socket): Linux reports it on the next
+    // call, Windows is told not to (SIO_UDP_CONNRESET). Take it off, as Windows does.
+    (void)os::pending_error(s.handle);
   }
+  if (look.write) {
+    r.write_blocked = !now.writable;
+    if (!r.write_blocked) found |= event::write;
+  }
+  // A datagram, even an empty one (C54), is a read.
+  if (look.read) r.input_known = now.readable;
   if (r.input_known && !s.receive_shut) found |= event::read;
   core_.record(r, found);
 }
@@ -288,11 +319,13 @@ void backend::rearm(asio_registration& r) noexcept {
   } else if (s.stage == connection_stage::connected && !r.hung_up) {
     // Nothing is waited for while a condition holds but is disabled: the re-enabling call
     // looks again. That keeps level-triggered readiness from spinning.
-    want[wait_read] =
-        has_any(wanted, event::read | event::close) && !r.input_known && !s.peer_closed;
+    // After shutdown(receive) the read wait stays on whatever is selected: arriving data
+    // is discarded, as the native backend does.
+    want[wait_read] = (has_any(wanted, event::read | event::close) || s.receive_shut) &&
+                      !r.input_known && !s.peer_closed;
     want[wait_write] = has_any(wanted, event::write) && r.write_blocked;
-    want[wait_urgent] =
-        has_any(wanted, event::oob) && !s.oob_inline && !r.urgent_known && !s.peer_closed;
+    want[wait_urgent] = has_any(wanted, event::oob) && !s.oob_inline && !s.receive_shut &&
+                        !r.urgent_known && !r.urgent_unreadable && !s.peer_closed;
   }
   // Idle (unconnected) and failed sockets wait for nothing: Linux reports them as hung up.
   for (unsigned kind = 0; kind < wait_kinds; ++kind) {

@@ -17,7 +17,7 @@ namespace evsel::detail {
 // posix::stream_descriptor); this backend turns that into FD_* records by looking at the
 // socket (poll, MSG_PEEK) and applying the state model of fd-semantics.md section 1. It
 // waits only for what could still be recorded, so a condition that holds but is disabled
-// (delivered, not re-enabled) never makes the reactor spin.
+// (delivered, not re-enabled) never makes a wait complete over and over.
 class backend {
  public:
   static constexpr const char* name = "asio";

@@ -48,6 +48,13 @@ constexpr int no_sigpipe = MSG_NOSIGNAL;
 constexpr int no_sigpipe = 0;  // SO_NOSIGPIPE is set at open instead (macOS)
 #endif
 
+// An ICMP error of an earlier datagram, which evsel does not report on UDP sockets (see
+// os.hpp); only datagram sockets fail a send or recv with ECONNREFUSED. The failed call
+// consumed the error, so the caller tries again, a bounded number of times.
+bool is_udp_icmp_error(int code, int attempt) noexcept {
+  return code == ECONNREFUSED && attempt < 16;
+}
+
 [[maybe_unused]] std::error_code make_nonblocking(int fd) noexcept {
   const int flags = ::fcntl(fd, F_GETFL, 0);
   if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return last_error();
@@ -185,10 +192,10 @@ std::size_t send(native_socket s,
                  message_flags flags,
                  std::error_code& ec) noexcept {
   ec.clear();
-  for (;;) {
+  for (int attempt = 0;;) {
     const ssize_t n = ::send(s, data, size, to_native_flags(flags) | no_sigpipe);
     if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno == EINTR) continue;
+    if (errno == EINTR || is_udp_icmp_error(errno, attempt++)) continue;
     // Linux says EPIPE once a reset has been read; Windows keeps saying WSAECONNRESET
     // (C39). Local shutdown is refused before the call, so EPIPE here is the peer's doing.
     ec = native_error(errno == EPIPE ? ECONNRESET : errno);
@@ -196,8 +203,12 @@ std::size_t send(native_socket s,
   }
 }
 
-std::size_t recv_from(
-    native_socket s, void* data, std::size_t size, endpoint& from, std::error_code& ec) noexcept {
+std::size_t recv_from(native_socket s,
+                      void* data,
+                      std::size_t size,
+                      message_flags flags,
+                      endpoint& from,
+                      std::error_code& ec) noexcept {
   ec.clear();
   sockaddr_storage storage{};
   iovec buffer{data, size};
@@ -206,9 +217,9 @@ std::size_t recv_from(
   message.msg_namelen = sizeof storage;
   message.msg_iov = &buffer;
   message.msg_iovlen = 1;
-  for (;;) {
-    const ssize_t n = ::recvmsg(s, &message, 0);
-    if (n < 0 && errno == EINTR) continue;
+  for (int attempt = 0;;) {
+    const ssize_t n = ::recvmsg(s, &message, to_native_flags(flags));
+    if (n < 0 && (errno == EINTR || is_udp_icmp_error(errno, attempt++))) continue;
     if (n < 0) {
       ec = last_error();
       return 0;
@@ -232,10 +243,10 @@ std::size_t send_to(native_socket s,
   ec.clear();
   sockaddr_storage storage;
   const socklen_t length = to_sockaddr(to, storage);
-  for (;;) {
+  for (int attempt = 0;;) {
     const ssize_t n = ::sendto(s, data, size, no_sigpipe, as_sockaddr(storage), length);
     if (n >= 0) return static_cast<std::size_t>(n);
-    if (errno == EINTR) continue;
+    if (errno == EINTR || is_udp_icmp_error(errno, attempt++)) continue;
     ec = last_error();
     return 0;
   }

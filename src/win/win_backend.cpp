@@ -158,7 +158,9 @@ void backend::enumerate(win_registration& r) noexcept {
     note_connection_lost(s, code != 0 ? native_error(code) : std::error_code{});
     bits &= ~event::close;
   }
-  if (has_any(bits, event::oob) && s.oob_inline) bits &= ~event::oob;  // Wine: W7, C42
+  // Inline urgent bytes are data (Wine reports oob too: W7, C42); after shutdown(receive)
+  // there is nothing to read.
+  if (has_any(bits, event::oob) && (s.oob_inline || s.receive_shut)) bits &= ~event::oob;
   if (has_any(bits, event::read) && s.receive_shut) {
     discard_input(s.handle);
     bits &= ~event::read;

@@ -42,6 +42,14 @@ int clamp_length(std::size_t size) noexcept {
   return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
 }
 
+// An ICMP error of an earlier datagram, which evsel does not report on UDP sockets (see
+// os.hpp). SIO_UDP_CONNRESET hides it from recvfrom on Windows; Wine passes Linux's
+// ECONNREFUSED through on send as well. A TCP send never fails with WSAECONNREFUSED. The
+// failed call consumed the error, so the caller tries again, a bounded number of times.
+bool is_udp_icmp_error(int code, int attempt) noexcept {
+  return code == WSAECONNREFUSED && attempt < 16;
+}
+
 std::error_code set_nonblocking(SOCKET s) noexcept {
   u_long enabled = 1;
   if (ioctlsocket(s, FIONBIO, &enabled) != 0) return last_error();
@@ -160,22 +168,31 @@ std::size_t send(native_socket s,
                  message_flags flags,
                  std::error_code& ec) noexcept {
   ec.clear();
-  const int n =
-      ::send(s, static_cast<const char*>(data), clamp_length(size), to_native_flags(flags));
-  if (n == SOCKET_ERROR) {
-    ec = last_error();
-    return 0;
+  for (int attempt = 0;; ++attempt) {
+    const int n =
+        ::send(s, static_cast<const char*>(data), clamp_length(size), to_native_flags(flags));
+    if (n != SOCKET_ERROR) return static_cast<std::size_t>(n);
+    if (!is_udp_icmp_error(WSAGetLastError(), attempt)) break;
   }
-  return static_cast<std::size_t>(n);
+  ec = last_error();
+  return 0;
 }
 
-std::size_t recv_from(
-    native_socket s, void* data, std::size_t size, endpoint& from, std::error_code& ec) noexcept {
+std::size_t recv_from(native_socket s,
+                      void* data,
+                      std::size_t size,
+                      message_flags flags,
+                      endpoint& from,
+                      std::error_code& ec) noexcept {
   ec.clear();
   sockaddr_storage storage{};
   int length = sizeof storage;
-  const int n =
-      ::recvfrom(s, static_cast<char*>(data), clamp_length(size), 0, as_sockaddr(storage), &length);
+  int n = SOCKET_ERROR;
+  for (int attempt = 0;; ++attempt) {
+    n = ::recvfrom(s, static_cast<char*>(data), clamp_length(size), to_native_flags(flags),
+                   as_sockaddr(storage), &length);
+    if (n != SOCKET_ERROR || !is_udp_icmp_error(WSAGetLastError(), attempt)) break;
+  }
   if (n == SOCKET_ERROR) {
     ec = last_error();  // WSAEMSGSIZE for a truncated datagram, which is then gone (C09)
     return 0;
@@ -192,8 +209,12 @@ std::size_t send_to(native_socket s,
   ec.clear();
   sockaddr_storage storage;
   const int length = to_sockaddr(to, storage);
-  const int n = ::sendto(s, static_cast<const char*>(data), clamp_length(size), 0,
-                         as_sockaddr(storage), length);
+  int n = SOCKET_ERROR;
+  for (int attempt = 0;; ++attempt) {
+    n = ::sendto(s, static_cast<const char*>(data), clamp_length(size), 0, as_sockaddr(storage),
+                 length);
+    if (n != SOCKET_ERROR || !is_udp_icmp_error(WSAGetLastError(), attempt)) break;
+  }
   if (n == SOCKET_ERROR) {
     ec = last_error();
     return 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // evsel: the close event and shutdown (section 4.F, rule 5).
+#include <string>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -222,6 +223,57 @@ TEST_CASE("A reset with unread data loses nothing the OS kept and gives one clos
   CHECK(closes == 1);
   CHECK((data == "12345" || data.empty()));
   CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+TEST_CASE("After a send meets the reset, queued data is still read and close comes once",
+          "[conformance][close][C40]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
+  send_all(pair.client, "queued");
+  CHECK(log.next(&pair.server).occurred == event::read);
+  abort_connection(pair.client);
+  // Sending into the reset connection fails (at once, or once the reset is seen).
+  std::error_code ec;
+  const auto deadline = std::chrono::steady_clock::now() + expect_window;
+  while (!ec && std::chrono::steady_clock::now() < deadline) {
+    pair.server.send("x", 1, ec);
+    if (!ec) std::this_thread::sleep_for(ms(5));
+  }
+  CHECK(ec == errc::connection_reset);
+  // What the OS kept is read (Linux and Wine keep it, Windows drops it), then the reset.
+  std::string data = drain(pair.server);
+  CHECK((data == "queued" || data.empty()));
+  char byte = 0;
+  pair.server.recv(&byte, 1, ec);
+  CHECK(ec == errc::connection_reset);
+  int closes = 0;
+  while (const auto record = log.first(&pair.server, quiet_window)) {
+    closes += record->has(event::close) ? 1 : 0;
+  }
+  CHECK(closes == 1);
+}
+
+TEST_CASE("Data after shutdown(receive) is discarded even when nothing is selected",
+          "[conformance][close][C34]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::write, &pair.server));
+  CHECK(log.next(&pair.server).occurred == event::write);
+  REQUIRE_FALSE(pair.server.shutdown(evsel::shutdown_mode::receive));
+  // Far more than the socket buffers hold: it all goes through only if it is discarded.
+  const std::string chunk(64 * 1024, 'd');
+  std::size_t sent = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (sent < 16 * 1024 * 1024 && std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    sent += pair.client.send(chunk.data(), chunk.size(), ec);
+    REQUIRE((!ec || ec == errc::would_block));
+    CHECK(log.quiet(&pair.server, ms(ec ? 5 : 0)).occurred == event::none);
+  }
+  CHECK(sent >= 16 * 1024 * 1024);
 }
 
 // Wine 8.0 returns 0 from that recv (fd-semantics.md W3); Windows fails with

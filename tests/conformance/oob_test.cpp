@@ -62,3 +62,43 @@ TEST_CASE("An urgent byte that arrived before oob was selected is reported when 
   CHECK(pair.server.recv(&byte, 1, ec, message_flags::oob) == 1);
   CHECK(byte == 'a');
 }
+
+TEST_CASE("A socket accepted from an OOB-inline listener is OOB-inline too",
+          "[conformance][oob][C42]") {
+  evsel::socket listener = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
+  REQUIRE_FALSE(listener.set_oob_inline(true));
+  REQUIRE_FALSE(listener.bind(evsel::endpoint::loopback(evsel::address_family::ipv4, 0)));
+  REQUIRE_FALSE(listener.listen());
+  evsel::socket client = start_connect(listener);
+  evsel::socket accepted = accept_one(listener);
+  std::error_code ec;
+  CHECK(accepted.oob_inline(ec));
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(accepted, event::read | event::oob, &accepted));
+  CHECK(client.send("z", 1, ec, message_flags::oob) == 1);
+  CHECK(log.next(&accepted).occurred == event::read);
+  CHECK(recv_exact(accepted, 1) == "z");
+  CHECK(log.quiet(&accepted).occurred == event::none);
+}
+
+// Wine 8.0 does not record oob again after a recv while the urgent byte is still waiting
+// (fd-semantics.md W6); Windows does ([D-AS]), and so does evsel on POSIX.
+TEST_CASE("A recv that stops at the urgent mark brings oob back",
+          "[conformance][oob][C41][wine-deviation]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::oob, &pair.server));
+  send_all(pair.client, "abc");
+  std::error_code ec;
+  CHECK(pair.client.send("X", 1, ec, message_flags::oob) == 1);
+  CHECK(log.next(&pair.server).occurred == (event::read | event::oob));
+  char buffer[16];
+  CHECK(pair.server.recv(buffer, sizeof buffer, ec) == 3);  // a recv stops at the mark
+  CHECK(log.next(&pair.server).occurred == event::oob);
+  char urgent = 0;
+  CHECK(pair.server.recv(&urgent, 1, ec, message_flags::oob) == 1);
+  CHECK(urgent == 'X');
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}

@@ -120,3 +120,39 @@ TEST_CASE("A second datagram before recv_from adds nothing until the next recv_f
   CHECK(receiver.recv_from(buffer, sizeof buffer, from, ec) == 3);
   CHECK(log.quiet(&receiver).occurred == event::none);
 }
+
+TEST_CASE("recv on a UDP socket also fails a datagram too big for the buffer",
+          "[conformance][udp][C09]") {
+  evsel::socket receiver = make_udp();
+  evsel::socket sender = make_udp();
+  send_datagram(sender, receiver, "0123456789");
+  REQUIRE(wait_alone(receiver, event::read).has(event::read));
+  char buffer[4];
+  std::error_code ec;
+  CHECK(receiver.recv(buffer, sizeof buffer, ec) == 0);
+  CHECK(ec == evsel::errc::message_size);
+  receiver.recv(buffer, sizeof buffer, ec);
+  CHECK(ec == evsel::errc::would_block);
+}
+
+TEST_CASE("ICMP errors are not reported on UDP sockets, connected or not",
+          "[conformance][udp][C10]") {
+  evsel::socket closed = make_udp();
+  const evsel::endpoint nobody = endpoint_of(closed);
+  REQUIRE_FALSE(closed.close());  // nobody listens there any more: port unreachable
+  evsel::socket client = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::udp);
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(client, event::read | event::write, &client));
+  CHECK(log.next(&client).occurred == event::write);
+  REQUIRE_FALSE(client.connect(nobody));
+  std::error_code ec;
+  for (int i = 0; i < 3; ++i) {
+    CHECK(client.send("ping", 4, ec) == 4);
+    CHECK_FALSE(ec);
+    CHECK(log.quiet(&client, ms(100)).occurred == event::none);
+  }
+  char buffer[8];
+  client.recv(buffer, sizeof buffer, ec);
+  CHECK(ec == evsel::errc::would_block);
+}

@@ -69,3 +69,19 @@ TEST_CASE("wake never produces a record and never hides one", "[conformance][wak
   event_log log(poller);
   CHECK(log.next(&pair.server).occurred == evsel::event::read);
 }
+
+TEST_CASE("A timeout too long for the clock waits like infinite", "[conformance][wake]") {
+  evsel::poller poller;
+  std::thread waker([&poller] {
+    std::this_thread::sleep_for(ms(200));
+    poller.wake();
+  });
+  evsel::ready_record record;
+  std::error_code ec;
+  const auto start = clock::now();
+  CHECK(poller.wait(&record, 1, ms::max(), ec) == 0);
+  const auto took = clock::now() - start;
+  waker.join();
+  CHECK_FALSE(ec);
+  CHECK(took >= ms(150));
+}

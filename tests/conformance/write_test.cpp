@@ -115,3 +115,49 @@ TEST_CASE("A write recorded while outside the mask comes when the mask widens",
   REQUIRE_FALSE(poller.modify(held, event::read | event::write));
   CHECK(log.next(&held).occurred == event::write);
 }
+
+namespace {
+
+// The peer reads everything, while `log` collects what `writer` reports; returns the
+// number of write events seen and checks that every byte arrived.
+std::size_t drain_and_count_writes(evsel::socket& reader,
+                                   std::size_t expected,
+                                   event_log& log,
+                                   const void* writer) {
+  std::size_t received = 0;
+  std::size_t writes = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (received < expected && std::chrono::steady_clock::now() < deadline) {
+    received += drain(reader).size();
+    if (log.next(writer, ms(20)).has(event::write)) ++writes;
+  }
+  CHECK(received == expected);
+  if (log.next(writer).has(event::write)) ++writes;
+  return writes;
+}
+
+}  // namespace
+
+TEST_CASE("write comes once space is back, also for a socket registered again meanwhile",
+          "[conformance][write][C27]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::write, &pair.server));
+  CHECK(log.next(&pair.server).occurred == event::write);
+  const std::size_t sent = fill_until_blocked(pair.server);
+  REQUIRE_FALSE(poller.remove(pair.server));
+  REQUIRE_FALSE(poller.add(pair.server, event::write | event::read, &pair.server));
+  CHECK(drain_and_count_writes(pair.client, sent, log, &pair.server) == 1);
+}
+
+TEST_CASE("A send that would block before registration leads to one write event",
+          "[conformance][write][C27]") {
+  tcp_pair pair = make_tcp_pair();
+  const std::size_t sent = fill_until_blocked(pair.server);
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::write, &pair.server));
+  CHECK(drain_and_count_writes(pair.client, sent, log, &pair.server) == 1);
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+}
