@@ -109,6 +109,15 @@ cmd_test() {
   configure_and_build "$build/linux"
   run_suites "$build/linux" "linux/asio"
 
+  say "Linux: Boost.Asio backend under AddressSanitizer and UndefinedBehaviorSanitizer"
+  configure_and_build "$build/asan" \
+    -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+  (
+    export ASAN_OPTIONS=detect_stack_use_after_return=1:detect_leaks=1
+    export UBSAN_OPTIONS=print_stacktrace=1
+    run_suites "$build/asan" "linux/asio+asan+ubsan"
+  )
+
   say "Windows: native backend, MinGW-w64 build under Wine"
   wine_start
   trap wine_stop EXIT

@@ -232,6 +232,11 @@ TEST_CASE("Destroying a poller leaves its sockets open, usable and registrable",
     REQUIRE_FALSE(doomed.add(pair.server, event::read | event::close, &pair.server));
     send_all(pair.client, "a");
   }
+  {
+    evsel::poller doomed;  // removed, with its waits still pending, and never waited on
+    REQUIRE_FALSE(doomed.add(pair.server, event::read | event::close, &pair.server));
+    REQUIRE_FALSE(doomed.remove(pair.server));
+  }
   evsel::poller poller;
   event_log log(poller);
   REQUIRE_FALSE(poller.add(pair.server, event::read, &pair.server));
