@@ -1,4 +1,4 @@
-// A server that prints what every client sends: evsel's loop in 30 lines.
+// A server that prints what every client sends: a complete evsel program.
 #include <cstdio>
 #include <map>
 #include <memory>

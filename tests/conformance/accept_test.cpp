@@ -134,6 +134,28 @@ TEST_CASE("accept before wait clears the accept event: a remaining connection re
   CHECK(log.quiet(&listener).occurred == event::none);
 }
 
+TEST_CASE("An accept that empties the queue takes back an accept recorded but not yet returned",
+          "[conformance][accept][C52]") {
+  evsel::socket first = make_listener();
+  evsel::socket second = make_listener();
+  evsel::poller poller;
+  REQUIRE_FALSE(poller.add(first, event::accept, &first));
+  REQUIRE_FALSE(poller.add(second, event::accept, &second));
+  evsel::socket client1 = start_connect(first);
+  evsel::socket client2 = start_connect(second);
+  REQUIRE(wait_alone(client1, event::connect).has(event::connect));
+  REQUIRE(wait_alone(client2, event::connect).has(event::connect));
+  // Take one record only: the other listener's accept is held inside the poller.
+  evsel::ready_record record;
+  std::error_code ec;
+  REQUIRE(poller.wait(&record, 1, expect_window, ec) == 1);
+  evsel::socket& held = record.context == &first ? second : first;
+  evsel::socket accepted = held.accept(ec);
+  REQUIRE_FALSE(ec);
+  event_log log(poller);
+  CHECK(log.quiet(&held).occurred == event::none);
+}
+
 TEST_CASE("Data that arrived before accept is reported when the accepted socket is added",
           "[conformance][accept][C51]") {
   evsel::socket listener = make_listener();

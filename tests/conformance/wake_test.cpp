@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // evsel: wake() and wait's timeout.
+#include <atomic>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -72,16 +73,27 @@ TEST_CASE("wake never produces a record and never hides one", "[conformance][wak
 
 TEST_CASE("A timeout too long for the clock waits like infinite", "[conformance][wake]") {
   evsel::poller poller;
-  std::thread waker([&poller] {
+  // A backstop keeps the test bounded should the wake be lost: a datagram after 5 s.
+  evsel::socket backstop = make_udp();
+  evsel::socket sender = make_udp();
+  REQUIRE_FALSE(poller.add(backstop, evsel::event::read, &backstop));
+  std::atomic<bool> returned{false};
+  std::thread waker([&] {
     std::this_thread::sleep_for(ms(200));
     poller.wake();
+    const auto give_up = clock::now() + std::chrono::seconds(5);
+    while (!returned && clock::now() < give_up) std::this_thread::sleep_for(ms(10));
+    std::error_code ignored;
+    if (!returned) sender.send_to("x", 1, endpoint_of(backstop), ignored);
   });
   evsel::ready_record record;
   std::error_code ec;
   const auto start = clock::now();
-  CHECK(poller.wait(&record, 1, ms::max(), ec) == 0);
+  const std::size_t n = poller.wait(&record, 1, ms::max(), ec);
+  returned = true;
   const auto took = clock::now() - start;
   waker.join();
+  CHECK(n == 0);  // ended by the wake, not by the backstop
   CHECK_FALSE(ec);
   CHECK(took >= ms(150));
 }
