@@ -104,11 +104,7 @@ TEST_CASE("A write recorded while outside the mask comes when the mask widens",
   REQUIRE_FALSE(poller.add(other, event::write, &other));
   REQUIRE_FALSE(client.connect(endpoint_of(listener)));
   REQUIRE_FALSE(other.connect(endpoint_of(listener)));
-  // Collect one record only: if it is `other`'s, `client`'s write stays recorded inside.
-  evsel::ready_record record;
-  std::error_code ec;
-  REQUIRE(poller.wait(&record, 1, expect_window, ec) == 1);
-  evsel::socket& held = record.context == &client ? other : client;
+  evsel::socket& held = hold_one_record(poller, client, other);
   REQUIRE(wait_alone(listener, event::accept).has(event::accept));
   REQUIRE_FALSE(poller.modify(held, event::read));
   CHECK(log.quiet(&held).occurred == event::none);

@@ -57,6 +57,11 @@ void abort_connection(evsel::socket& s);
 // Waits until `s` (unregistered) reports `mask` on a private poller; returns what came.
 evsel::network_events wait_alone(evsel::socket& s, event mask, ms timeout = expect_window);
 
+// One wait with room for a single record, while `a` and `b` (registered with their own
+// addresses as context) both have events: one record is returned, the other stays recorded
+// inside the poller. Returns the socket whose record is held.
+evsel::socket& hold_one_record(evsel::poller& poller, evsel::socket& a, evsel::socket& b);
+
 // Records from one poller, kept per context so that a test can ask about each socket in
 // turn, as fd-semantics.md's ENUM does per socket.
 class event_log {
