@@ -31,7 +31,7 @@ enum class run_status { timeout, progress, woken };
 //   std::error_code attach(registration& r) noexcept;
 //       r.socket and r.mask are set. Starts OS reporting and records every condition that
 //       already holds for bits in mask & ~disabled (G1). On error nothing stays attached.
-//   std::error_code update(registration& r, event old_mask) noexcept;
+//   std::error_code update(registration& r) noexcept;
 //       r.mask changed; record conditions that hold for newly enabled bits (G1), never
 //       re-deliver a disabled bit (G2).
 //   void detach(registration& r) noexcept;

@@ -99,7 +99,7 @@ std::error_code engine::modify(socket_state* s,
   if (!valid_mask(mask)) return make_error_code(errc::invalid_argument);
   const event old_mask = r->mask;
   r->mask = mask;
-  if ((ec = backend_->update(*r, old_mask))) {
+  if ((ec = backend_->update(*r))) {
     r->mask = old_mask;
     return ec;
   }

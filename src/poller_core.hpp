@@ -38,7 +38,6 @@ class poller_core {
 
   // Moves up to `capacity` records into `out`, oldest first; returns how many.
   std::size_t collect(ready_record* out, std::size_t capacity) noexcept;
-  bool has_ready() const noexcept { return ready_head_ != nullptr; }
 
   // The list of every registration the poller owns.
   void link(registration& r) noexcept;

@@ -28,9 +28,7 @@ int get(const detail::socket_state* s, option which, std::error_code& ec) noexce
 }  // namespace
 
 std::error_code socket::set_reuse_address(bool enabled) noexcept {
-  const std::error_code ec = set(state_, option::reuse_address, enabled ? 1 : 0);
-  if (!ec) state_->reuse_address = enabled;
-  return ec;
+  return set(state_, option::reuse_address, enabled ? 1 : 0);
 }
 
 std::error_code socket::set_no_delay(bool enabled) noexcept {

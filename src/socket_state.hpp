@@ -29,7 +29,6 @@ struct socket_state {
   bool oob_inline = false;
   bool receive_shut = false;  // emulated on every backend, see socket::shutdown
   bool send_shut = false;
-  bool reuse_address = false;
   // The peer sent FIN or reset the connection. The close event is due once no unread data
   // is left; close_error is empty for a graceful close.
   bool peer_closed = false;
@@ -47,9 +46,6 @@ struct socket_state {
   registration* reg = nullptr;
 
   bool is_tcp() const noexcept { return transport == protocol::tcp; }
-  bool is_stream_connected() const noexcept {
-    return is_tcp() && stage == connection_stage::connected;
-  }
 };
 
 }  // namespace evsel::detail

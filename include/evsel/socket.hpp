@@ -152,8 +152,8 @@ class EVSEL_EXPORT socket {
   endpoint local_endpoint(std::error_code& ec) const noexcept;
   endpoint remote_endpoint(std::error_code& ec) const noexcept;
 
-  /// Allow bind to an address in TIME_WAIT. On Windows this is already the default and the
-  /// call only records the choice: SO_REUSEADDR there would allow port theft.
+  /// Allow bind to an address in TIME_WAIT. On Windows that is already the default and the
+  /// call does nothing there: SO_REUSEADDR would let another socket take over the port.
   [[nodiscard]] std::error_code set_reuse_address(bool enabled) noexcept;
   /// TCP_NODELAY.
   [[nodiscard]] std::error_code set_no_delay(bool enabled) noexcept;

@@ -85,7 +85,7 @@ std::error_code backend::attach(registration& base) noexcept {
   return {};
 }
 
-std::error_code backend::update(registration& base, event /*old_mask*/) noexcept {
+std::error_code backend::update(registration& base) noexcept {
   auto& r = static_cast<asio_registration&>(base);
   // G1 for every enabled bit that is not disabled; disabled bits stay silent (G2).
   evaluate(r, all_events);

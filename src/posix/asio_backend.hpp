@@ -29,7 +29,7 @@ class backend {
 
   registration* make_registration() noexcept;
   std::error_code attach(registration& r) noexcept;
-  std::error_code update(registration& r, event old_mask) noexcept;
+  std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
   bool idle(const registration& r) const noexcept;
   run_status run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;

@@ -82,7 +82,7 @@ std::error_code backend::attach(registration& base) noexcept {
   return {};
 }
 
-std::error_code backend::update(registration& base, event /*old_mask*/) noexcept {
+std::error_code backend::update(registration& base) noexcept {
   auto& r = static_cast<win_registration&>(base);
   if (const std::error_code ec = select(r)) return ec;
   synchronize(r);

@@ -28,7 +28,7 @@ class backend {
 
   registration* make_registration() noexcept;
   std::error_code attach(registration& r) noexcept;
-  std::error_code update(registration& r, event old_mask) noexcept;
+  std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
   bool idle(const registration&) const noexcept { return true; }
   run_status run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;

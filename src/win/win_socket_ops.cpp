@@ -276,7 +276,7 @@ endpoint remote_endpoint(native_socket s, std::error_code& ec) noexcept {
 
 std::error_code set_option(native_socket s, option which, int value) noexcept {
   // Windows: binding over TIME_WAIT is already allowed, and SO_REUSEADDR would let another
-  // socket take over a bound port. The choice is only recorded by evsel::socket.
+  // socket take over a bound port.
   if (which == option::reuse_address) return {};
   const option_id id = native_option(which);
   return set_int(s, id.level, id.name, value);

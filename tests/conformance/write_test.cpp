@@ -26,6 +26,24 @@ std::size_t fill_until_blocked(evsel::socket& s) {
   return total;
 }
 
+// The peer reads everything, while `log` collects what `writer` reports; returns the
+// number of write events seen and checks that every byte arrived.
+std::size_t drain_and_count_writes(evsel::socket& reader,
+                                   std::size_t expected,
+                                   event_log& log,
+                                   const void* writer) {
+  std::size_t received = 0;
+  std::size_t writes = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (received < expected && std::chrono::steady_clock::now() < deadline) {
+    received += drain(reader).size();
+    if (log.next(writer, ms(20)).has(event::write)) ++writes;
+  }
+  CHECK(received == expected);
+  if (log.next(writer).has(event::write)) ++writes;
+  return writes;
+}
+
 }  // namespace
 
 TEST_CASE("write comes once per connection: successful sends are silent",
@@ -58,16 +76,7 @@ TEST_CASE("write comes again exactly once after a send that would block",
   CHECK(sent > 0);
   // The peer drains everything; exactly one write arrives between the block and the end
   // of the drain (on loopback it may come before the peer reads, C27 variant).
-  std::size_t received = 0;
-  std::size_t writes = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (received < sent && std::chrono::steady_clock::now() < deadline) {
-    received += drain(pair.client).size();
-    if (log.next(&pair.server, ms(20)).has(event::write)) ++writes;
-  }
-  CHECK(received == sent);
-  writes += log.next(&pair.server).has(event::write) ? 1 : 0;
-  CHECK(writes == 1);
+  CHECK(drain_and_count_writes(pair.client, sent, log, &pair.server) == 1);
   CHECK(log.quiet(&pair.server).occurred == event::none);
   REQUIRE_FALSE(poller.modify(pair.server, event::none));
   REQUIRE_FALSE(poller.modify(pair.server, all_events));
@@ -111,28 +120,6 @@ TEST_CASE("A write recorded while outside the mask comes when the mask widens",
   REQUIRE_FALSE(poller.modify(held, event::read | event::write));
   CHECK(log.next(&held).occurred == event::write);
 }
-
-namespace {
-
-// The peer reads everything, while `log` collects what `writer` reports; returns the
-// number of write events seen and checks that every byte arrived.
-std::size_t drain_and_count_writes(evsel::socket& reader,
-                                   std::size_t expected,
-                                   event_log& log,
-                                   const void* writer) {
-  std::size_t received = 0;
-  std::size_t writes = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (received < expected && std::chrono::steady_clock::now() < deadline) {
-    received += drain(reader).size();
-    if (log.next(writer, ms(20)).has(event::write)) ++writes;
-  }
-  CHECK(received == expected);
-  if (log.next(writer).has(event::write)) ++writes;
-  return writes;
-}
-
-}  // namespace
 
 TEST_CASE("write comes once space is back, also for a socket registered again meanwhile",
           "[conformance][write][C27]") {

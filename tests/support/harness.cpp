@@ -174,7 +174,6 @@ bool event_log::pump(ms timeout) {
     REQUIRE(records[i].occurred != event::none);  // never an empty record (G10)
     pending_[records[i].context].push_back(records[i]);
   }
-  if (n != 0) ++waits_with_records_;
   return n != 0;
 }
 

@@ -77,8 +77,6 @@ class event_log {
   }
   // The first single record for `context` (no merging), for atomicity checks.
   std::optional<evsel::ready_record> first(const void* context, ms timeout = expect_window);
-  // Number of wait() calls that returned records so far.
-  std::size_t waits_with_records() const noexcept { return waits_with_records_; }
 
  private:
   bool pump(ms timeout);  // one wait; files its records; false if nothing came
@@ -86,7 +84,6 @@ class event_log {
 
   evsel::poller& poller_;
   std::map<const void*, std::deque<evsel::ready_record>> pending_;
-  std::size_t waits_with_records_ = 0;
 };
 
 }  // namespace evsel_test
