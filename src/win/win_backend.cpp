@@ -3,6 +3,7 @@
 // WSAEnumNetworkEvents.
 #include "win_backend.hpp"
 
+#include <algorithm>
 #include <new>
 
 #include "../native_errors.hpp"
@@ -16,9 +17,6 @@ std::error_code last_error() noexcept {
   return native_error(WSAGetLastError());
 }
 
-// One wait covers at most WSA_MAXIMUM_WAIT_EVENTS handles, the wake event among them.
-constexpr std::size_t max_handles = WSA_MAXIMUM_WAIT_EVENTS;
-
 // Reads and drops what is queued (data after an emulated shutdown(receive)).
 void discard_input(SOCKET s) noexcept {
   char scratch[4096];
@@ -29,23 +27,53 @@ void discard_input(SOCKET s) noexcept {
 }  // namespace
 
 struct backend::win_registration final : registration {
+  backend* home = nullptr;
   WSAEVENT event = WSA_INVALID_EVENT;
-  std::size_t slot = 0;  // index in handles_ and owners_
+  // Fires once when event is set; the waiting thread arms it again after it has asked the
+  // kernel what happened (which resets event), so a signalled socket is queued only once.
+  PTP_WAIT watcher = nullptr;
+  bool signalled = false;  // in home->signalled_; guarded by home->signalled_lock_
+
+  static VOID CALLBACK on_signalled(PTP_CALLBACK_INSTANCE, PVOID self, PTP_WAIT, TP_WAIT_RESULT) {
+    auto& r = *static_cast<win_registration*>(self);
+    r.home->queue_signalled(r);
+  }
 };
 
 backend::backend(poller_core& core) : core_(core) {
-  wake_event_ = WSACreateEvent();
-  if (wake_event_ == WSA_INVALID_EVENT) {
-    throw std::system_error(last_error(), "evsel: WSACreateEvent for the wake event");
+  signal_event_ = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+  if (signal_event_ == nullptr) {
+    throw std::system_error(native_error(static_cast<int>(GetLastError())),
+                            "evsel: CreateEvent for the poller");
   }
-  handles_.reserve(max_handles);
-  owners_.reserve(max_handles);
-  handles_.push_back(wake_event_);
-  owners_.push_back(nullptr);
 }
 
 backend::~backend() {
-  WSACloseEvent(wake_event_);
+  CloseHandle(signal_event_);
+}
+
+std::error_code backend::reserve_room(std::size_t sockets) noexcept {
+  // The lists swap on every wait, so both need room for every socket; the callbacks then
+  // never allocate and can never fail to queue a socket.
+  std::lock_guard<std::mutex> hold(signalled_lock_);
+  try {
+    signalled_.reserve(sockets);
+    batch_.reserve(sockets);
+  } catch (const std::bad_alloc&) {
+    return make_error_code(std::errc::not_enough_memory);
+  }
+  return {};
+}
+
+void backend::queue_signalled(win_registration& r) noexcept {
+  {
+    std::lock_guard<std::mutex> hold(signalled_lock_);
+    if (!r.signalled) {
+      signalled_.push_back(&r);  // never allocates: attach reserved room for every socket
+      r.signalled = true;
+    }
+  }
+  SetEvent(signal_event_);
 }
 
 registration* backend::make_registration() noexcept {
@@ -65,19 +93,23 @@ std::error_code backend::select(win_registration& r) noexcept {
 
 std::error_code backend::attach(registration& base) noexcept {
   auto& r = static_cast<win_registration&>(base);
-  if (handles_.size() >= max_handles) {
-    // TODO(#4): spread sockets over several waits to lift this limit.
-    return make_error_code(errc::no_buffer_space);
-  }
+  r.home = this;
+  if (const std::error_code ec = reserve_room(attached_ + 1)) return ec;
   r.event = WSACreateEvent();
   if (r.event == WSA_INVALID_EVENT) return last_error();
-  if (const std::error_code ec = select(r)) {
+  r.watcher = CreateThreadpoolWait(&win_registration::on_signalled, &r, nullptr);
+  if (r.watcher == nullptr) {
+    const std::error_code ec = native_error(static_cast<int>(GetLastError()));
     WSACloseEvent(r.event);
     return ec;
   }
-  r.slot = handles_.size();
-  handles_.push_back(r.event);
-  owners_.push_back(&r);
+  if (const std::error_code ec = select(r)) {
+    CloseThreadpoolWait(r.watcher);
+    WSACloseEvent(r.event);
+    return ec;
+  }
+  SetThreadpoolWait(r.watcher, r.event, nullptr);
+  ++attached_;
   synchronize(r);
   return {};
 }
@@ -94,16 +126,21 @@ void backend::detach(registration& base) noexcept {
   // Cancel the association before the socket can be closed and its handle value reused
   // (G13). What the kernel recorded stays with the socket, as on every backend.
   WSAEventSelect(r.socket->handle, nullptr, 0);
-  // Keep the arrays dense: the last entry moves into the freed slot, and its owner learns
-  // its new index (the index bookkeeping that naive WSAEventSelect servers get wrong).
-  const std::size_t last = handles_.size() - 1;
-  handles_[r.slot] = handles_[last];
-  owners_[r.slot] = owners_[last];
-  owners_[r.slot]->slot = r.slot;
-  handles_.pop_back();
-  owners_.pop_back();
+  // Stop the watcher and wait out a callback already running, so none touches r later.
+  SetThreadpoolWait(r.watcher, nullptr, nullptr);
+  WaitForThreadpoolWaitCallbacks(r.watcher, TRUE);
+  CloseThreadpoolWait(r.watcher);
+  r.watcher = nullptr;
+  {
+    std::lock_guard<std::mutex> hold(signalled_lock_);
+    if (r.signalled) {
+      signalled_.erase(std::find(signalled_.begin(), signalled_.end(), &r));
+      r.signalled = false;
+    }
+  }
   WSACloseEvent(r.event);
   r.event = WSA_INVALID_EVENT;
+  --attached_;
 }
 
 void backend::synchronize(win_registration& r) noexcept {
@@ -170,47 +207,37 @@ void backend::enumerate(win_registration& r) noexcept {
   record_close_if_due(r);
 }
 
-bool backend::service(std::size_t index) noexcept {
-  if (index == 0) {
-    WSAResetEvent(wake_event_);
-    return true;
-  }
-  enumerate(*owners_[index]);
-  return false;
-}
-
 run_status backend::run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
-  DWORD wait_ms = WSA_INFINITE;
+  DWORD wait_ms = INFINITE;
   if (timeout >= std::chrono::milliseconds::zero()) {
-    wait_ms = timeout.count() >= static_cast<long long>(WSA_INFINITE)
-                  ? WSA_INFINITE - 1
+    wait_ms = timeout.count() >= static_cast<long long>(INFINITE)
+                  ? INFINITE - 1
                   : static_cast<DWORD>(timeout.count());
   }
-  const auto count = static_cast<DWORD>(handles_.size());
-  DWORD result = WSAWaitForMultipleEvents(count, handles_.data(), FALSE, wait_ms, FALSE);
-  if (result == WSA_WAIT_TIMEOUT) return run_status::timeout;
-  if (result == WSA_WAIT_FAILED) {
-    ec = last_error();
+  const DWORD result = WaitForSingleObject(signal_event_, wait_ms);
+  if (result == WAIT_TIMEOUT) return run_status::timeout;
+  if (result != WAIT_OBJECT_0) {
+    ec = native_error(static_cast<int>(GetLastError()));
     return run_status::timeout;
   }
-  // The wait names only the lowest signalled index, every time (G14, C13): look at every
-  // signalled event after it as well, so that no socket starves behind a busy one.
-  bool woken = false;
-  std::size_t index = result - WSA_WAIT_EVENT_0;
-  while (index < handles_.size()) {
-    woken = service(index) || woken;
-    const std::size_t next = index + 1;
-    if (next >= handles_.size()) break;
-    result = WSAWaitForMultipleEvents(static_cast<DWORD>(handles_.size() - next),
-                                      handles_.data() + next, FALSE, 0, FALSE);
-    if (result == WSA_WAIT_TIMEOUT || result == WSA_WAIT_FAILED) break;
-    index = next + (result - WSA_WAIT_EVENT_0);
+  {
+    std::lock_guard<std::mutex> hold(signalled_lock_);
+    batch_.swap(signalled_);
+    for (win_registration* r : batch_) r->signalled = false;
   }
-  return woken ? run_status::woken : run_status::progress;
+  // Every socket signalled by now is in the batch, in the order it was signalled: one wait
+  // takes all of them, so none starves behind a busy one (G14, C13).
+  for (win_registration* r : batch_) {
+    enumerate(*r);
+    SetThreadpoolWait(r->watcher, r->event, nullptr);
+  }
+  batch_.clear();
+  return wake_pending_.exchange(false) ? run_status::woken : run_status::progress;
 }
 
 void backend::wake() noexcept {
-  WSASetEvent(wake_event_);
+  wake_pending_.store(true);
+  SetEvent(signal_event_);
 }
 
 void backend::after_recv(registration& base, const io_result& /*result*/) noexcept {

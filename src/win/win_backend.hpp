@@ -3,7 +3,9 @@
 // WSAEnumNetworkEvents.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <system_error>
 #include <vector>
 
@@ -11,12 +13,13 @@
 
 namespace evsel::detail {
 
-// One event object per socket (a shared one loses wake-ups, G11), all waited on together
-// with the poller's wake event. The kernel keeps the model's record and disabled set; this
-// backend normalizes what Windows does differently from the evsel contract: it cancels the
-// selection accepted sockets inherit, holds close back while data is unread, tells a reset
-// from an abort, drops oob for OOB-inline sockets, and reports connect failures the kernel
-// never records (failed at once, or before connect was selected).
+// One event object per socket (a shared one loses wake-ups, G11), each watched by a
+// one-shot thread-pool wait, so there is no 64-handle limit and a wait costs what is ready,
+// not what is registered (docs/architecture.md). The kernel keeps the model's record and disabled
+// set; this backend normalizes what Windows does differently from the evsel contract: it cancels
+// the selection accepted sockets inherit, holds close back while data is unread, tells a reset from
+// an abort, drops oob for OOB-inline sockets, and reports connect failures the kernel never records
+// (failed at once, or before connect was selected).
 class backend {
  public:
   static constexpr const char* name = "win";
@@ -46,13 +49,16 @@ class backend {
   void synchronize(win_registration& r) noexcept;
   void enumerate(win_registration& r) noexcept;
   void record_close_if_due(win_registration& r) noexcept;
-  bool service(std::size_t index) noexcept;
+  void queue_signalled(win_registration& r) noexcept;
+  std::error_code reserve_room(std::size_t sockets) noexcept;
 
   poller_core& core_;
-  void* wake_event_ = nullptr;  // WSAEVENT: manual-reset, slot 0 of handles_
-  // WSAWaitForMultipleEvents' array and, index for index, who owns each event.
-  std::vector<void*> handles_;
-  std::vector<win_registration*> owners_;
+  void* signal_event_ = nullptr;  // auto-reset: set by wake() and by every queue_signalled
+  std::atomic<bool> wake_pending_{false};
+  std::mutex signalled_lock_;
+  std::vector<win_registration*> signalled_;  // guarded by signalled_lock_
+  std::vector<win_registration*> batch_;      // the waiting thread's copy, reused
+  std::size_t attached_ = 0;
 };
 
 }  // namespace evsel::detail

@@ -26,6 +26,9 @@ inline constexpr ms connect_refused_window = 8s;  // Windows retries the SYN (KB
 
 bool is_wine();
 const char* platform_name();
+// Lets this process hold at least `descriptors` sockets where the OS has a per-process soft
+// limit below its hard one (POSIX RLIMIT_NOFILE); fails the test if the hard limit is lower.
+void raise_descriptor_limit(std::size_t descriptors);
 
 // A listening TCP socket on the loopback address of `family`, port chosen by the OS.
 evsel::socket make_listener(evsel::address_family family = evsel::address_family::ipv4);

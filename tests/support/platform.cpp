@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 // evsel: what the tests need to know about the platform they run on.
+#include <string>
+
+#include <catch2/catch.hpp>
+
 #include "harness.hpp"
 
 #if defined(_WIN32)
 #include <windows.h>
+#else
+#include <sys/resource.h>
 #endif
 
 namespace evsel_test {
@@ -27,6 +33,21 @@ const char* platform_name() {
   return "Linux";
 #else
   return "POSIX";
+#endif
+}
+
+void raise_descriptor_limit(std::size_t descriptors) {
+#if defined(_WIN32)
+  (void)descriptors;  // Windows has no per-process socket limit to raise
+#else
+  rlimit limit{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &limit) == 0);
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < descriptors) {
+    INFO("RLIMIT_NOFILE hard limit " << limit.rlim_max << ", needed " << descriptors);
+    REQUIRE((limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= descriptors));
+    limit.rlim_cur = static_cast<rlim_t>(descriptors);
+    REQUIRE(setrlimit(RLIMIT_NOFILE, &limit) == 0);
+  }
 #endif
 }
 
