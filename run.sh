@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # evsel: the two entry points of the README.
-#   ./run.sh chat   build and start the example server on 127.0.0.1:4567
+#   ./run.sh chat   build and start the chat server on 127.0.0.1:4567
 #   ./run.sh test   build both backends and run every suite (Linux native + Windows under Wine)
 set -euo pipefail
 
@@ -34,6 +34,8 @@ need_packages() {
 }
 
 linux_packages=(cmake make g++ libboost-dev catch2)
+# Real chat clients that the end-to-end tests drive.
+client_packages=(socat netcat-openbsd)
 windows_packages=(g++-mingw-w64-x86-64-posix wine wine64)
 
 configure_and_build() {  # <dir> [cmake args...]
@@ -69,15 +71,16 @@ run_suites() {  # <dir> <label for the report> [ctest args...]
     tail -n 200 "$dir/ctest.log" >&2
     return $status
   fi
-  for suite in conformance unit; do
+  for suite in conformance unit chat_unit chat chat-stress; do
     local total
-    total=$(ctest --test-dir "$dir" -N -L "^$suite" | sed -n 's/^Total Tests: //p')
+    total=$(ctest --test-dir "$dir" -N -L "^$suite(-wine-deviation)?\$" |
+      sed -n 's/^Total Tests: //p')
     # An empty discovery (an exe that did not start) must fail, not pass quietly.
     [ "${total:-0}" -gt 0 ] || die "$name: no $suite tests were registered"
     local deviations
     deviations=$(ctest --test-dir "$dir" -N -L "^$suite-wine-deviation\$" |
       sed -n 's/^Total Tests: //p')
-    if [ "$suite" = conformance ] && [ "${deviations:-0}" != 0 ]; then
+    if [ "${deviations:-0}" != 0 ]; then
       printf '%s: %s %s cases ran, all passed (%s of them Wine 8.0 deviations, expected to fail)\n' \
         "$name" "$total" "$suite" "$deviations" | tee -a "$build/summary.txt"
     else
@@ -101,7 +104,7 @@ compare_lists() {
 }
 
 cmd_test() {
-  need_packages "${linux_packages[@]}" "${windows_packages[@]}"
+  need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}"
   mkdir -p "$build"
   : >"$build/summary.txt"
 
@@ -138,12 +141,16 @@ cmd_test() {
 cmd_chat() {
   need_packages "${linux_packages[@]}"
   configure_and_build "$build/linux" >/dev/null
-  say "starting the example server on 127.0.0.1:4567 (Ctrl-C stops it)"
-  exec "$build/linux/examples/echo/evsel-echo-server" --listen 127.0.0.1:4567 "$@"
+  local client="$build/linux/examples/chat/client/evsel-chat-client"
+  say "starting the chat server on 127.0.0.1:4567 (Ctrl-C stops it)"
+  printf 'connect from another terminal with:  nc 127.0.0.1 4567\n'
+  printf '                                or:  %s 127.0.0.1:4567 --nick NAME\n' "$client"
+  printf 'then type a line to talk, or /help.\n'
+  exec "$build/linux/examples/chat/server/evsel-chat-server" "$@"
 }
 
 case "${1:-}" in
   test) shift; cmd_test "$@" ;;
   chat) shift; cmd_chat "$@" ;;
-  *) die "usage: ./run.sh test | ./run.sh chat" ;;
+  *) die "usage: ./run.sh test | ./run.sh chat [server options, see --help]" ;;
 esac

@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: MIT
 // evsel: echo server on the public API: the write-readiness model used the way it is meant.
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -11,12 +9,9 @@
 
 #include <evsel/evsel.hpp>
 
-namespace {
+#include "stop_signal.hpp"
 
-std::atomic<bool> stop_requested{false};
-extern "C" void on_signal(int) {
-  stop_requested = true;
-}
+namespace {
 
 struct connection {
   evsel::socket socket;
@@ -31,7 +26,7 @@ class echo_server {
   int run() {
     if (report(poller_.add(listener_, evsel::event::accept, &listener_), "add listener")) return 1;
     std::vector<evsel::ready_record> ready(256);
-    while (!stop_requested) {
+    while (!evsel_examples::stop_requested()) {
       std::error_code ec;
       // A bounded wait, so that a signal is noticed promptly on every platform.
       const std::size_t n =
@@ -148,8 +143,7 @@ int main(int argc, char** argv) {
                  ec.message().c_str());
     return 1;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  evsel_examples::watch_stop_signals();
   std::fprintf(stderr, "evsel-echo-server: listening on %s (backend %s)\n",
                local.to_string().c_str(), evsel::poller::backend_name());
   return echo_server(std::move(listener)).run();

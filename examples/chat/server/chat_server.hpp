@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// evsel chat server: one room of line-based clients on one evsel::poller, one thread.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <list>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <evsel/evsel.hpp>
+
+#include "command.hpp"
+#include "server_log.hpp"
+#include "server_options.hpp"
+#include "session.hpp"
+
+namespace evsel::chat {
+
+class chat_server {
+ public:
+  chat_server(const server_options& options, server_log& log);
+
+  // Opens the listening socket.
+  std::error_code start();
+  endpoint local_endpoint() const;
+
+  // Serves until stop_requested() turns true (it is asked at least every quarter second),
+  // then tells everyone the server is shutting down, lets that line go out (up to a few
+  // seconds) and closes every connection.
+  std::error_code run(const std::function<bool()>& stop_requested);
+
+ private:
+  using clock = std::chrono::steady_clock;
+  // How long a leaving client gets to take its last lines and close its side.
+  static constexpr std::chrono::seconds linger_time{5};
+
+  // The event loop.
+  std::error_code serve_once(clock::duration max_wait);
+  void handle(session& s, const network_events& events);
+  void accept_all();
+  void admit(socket connection, const endpoint& peer);
+  void read_from(session& s);
+  void finish_batch();
+  void flush(session& s);
+  void schedule_flush(session& s);
+  void doom(session& s, std::string why);
+  void close_session(session& s, std::string_view why);
+  void expire_lingering();
+  clock::duration time_to_next_deadline(clock::duration cap) const;
+  void shut_down();
+
+  // What lines mean (chat_commands.cpp).
+  void on_line(session& s, std::string_view raw);
+  void on_command(session& s, const command& c);
+  void rename(session& s, const std::string& name);
+  void say_to(session& to, std::string_view line);
+  void say_to_others(const session& from, std::string_view line);
+  void leave(session& s, std::string_view reason, std::string_view goodbye);
+  std::string next_guest_nick();
+
+  server_options options_;
+  server_log& log_;
+  poller poller_;
+  socket listener_;
+  std::list<session> sessions_;
+  std::size_t members_ = 0;
+  std::unordered_map<std::string, session*> nicks_;       // nick_key -> member
+  std::vector<session*> flush_list_;                      // sessions with new output this batch
+  std::vector<std::pair<session*, std::string>> doomed_;  // to close after the batch, why
+  std::vector<session*> lingering_;                       // leaving, with a deadline
+  std::vector<session*> closed_;                          // freed at the end of this batch
+  std::vector<ready_record> records_;
+  std::vector<char> buffer_;  // one receive buffer for every client
+  unsigned long long guests_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace evsel::chat

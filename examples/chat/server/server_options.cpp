@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// evsel chat server: its command line.
+#include "server_options.hpp"
+
+#include <limits>
+#include <system_error>
+
+#include "number_argument.hpp"
+
+namespace evsel::chat {
+namespace {
+
+bool parse_count(const std::string& text, std::size_t low, std::size_t high, std::size_t& out) {
+  unsigned long long value = 0;
+  if (!evsel_examples::parse_number(text, low, high, value)) return false;
+  out = static_cast<std::size_t>(value);
+  return true;
+}
+
+}  // namespace
+
+std::string server_usage() {
+  return "usage: evsel-chat-server [options]\n"
+         "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:4567; IPv6 as "
+         "[::1]:4567)\n"
+         "  --max-clients N      clients in the room at once (default 10000)\n"
+         "  --max-line BYTES     longest line a client may send (default 1024)\n"
+         "  --max-queue BYTES    unsent output a client may fall behind by before it is\n"
+         "                       disconnected (default 1048576)\n"
+         "  --quiet              no log of connects, disconnects and errors on stderr\n"
+         "  --help, --version\n"
+         "Connect with: nc 127.0.0.1 4567 (or telnet); type /help once connected.\n";
+}
+
+parsed_command_line parse_server_command_line(const std::vector<std::string>& args) {
+  parsed_command_line result;
+  server_options& options = result.options;
+  auto fail = [&result](std::string message) {
+    result.what = parsed_command_line::action::error;
+    result.error = std::move(message);
+    return result;
+  };
+  constexpr std::size_t unlimited = std::numeric_limits<std::size_t>::max() / 4;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      result.what = parsed_command_line::action::help;
+      return result;
+    }
+    if (arg == "--version") {
+      result.what = parsed_command_line::action::version;
+      return result;
+    }
+    if (arg == "--quiet") {
+      options.quiet = true;
+      continue;
+    }
+    const bool takes_value =
+        arg == "--listen" || arg == "--max-clients" || arg == "--max-line" || arg == "--max-queue";
+    if (!takes_value) return fail("unknown option '" + arg + "' (see --help)");
+    if (i + 1 == args.size()) return fail(arg + " needs a value");
+    const std::string& value = args[++i];
+    if (arg == "--listen") {
+      std::error_code ec;
+      options.listen = endpoint::parse(value, ec);
+      if (ec) {
+        return fail("--listen: '" + value +
+                    "' is not an address and port such as 127.0.0.1:4567 or [::1]:4567");
+      }
+    } else if (arg == "--max-clients") {
+      if (!parse_count(value, 1, unlimited, options.max_clients)) {
+        return fail("--max-clients: '" + value + "' is not a whole number of at least 1");
+      }
+    } else if (arg == "--max-line") {
+      if (!parse_count(value, 16, 1024 * 1024, options.max_line)) {
+        return fail("--max-line: '" + value + "' is not a whole number from 16 to 1048576");
+      }
+    } else if (!parse_count(value, 1024, unlimited, options.max_queue)) {
+      return fail("--max-queue: '" + value + "' is not a whole number of at least 1024");
+    }
+  }
+  return result;
+}
+
+}  // namespace evsel::chat

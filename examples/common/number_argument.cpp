@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// evsel examples: numbers on the command line.
+#include "number_argument.hpp"
+
+#include <charconv>
+#include <system_error>
+
+namespace evsel_examples {
+
+bool parse_number(std::string_view text,
+                  unsigned long long low,
+                  unsigned long long high,
+                  unsigned long long& out) noexcept {
+  unsigned long long value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || stop != end || value < low || value > high) return false;
+  out = value;
+  return true;
+}
+
+}  // namespace evsel_examples

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+// evsel examples: numbers on the command line.
+#pragma once
+
+#include <string_view>
+
+namespace evsel_examples {
+
+// Reads a whole decimal number within [low, high]: no sign, no spaces, nothing after it.
+// Returns false, leaving `out` alone, for anything else.
+bool parse_number(std::string_view text,
+                  unsigned long long low,
+                  unsigned long long high,
+                  unsigned long long& out) noexcept;
+
+}  // namespace evsel_examples

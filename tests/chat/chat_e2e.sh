@@ -1,0 +1,370 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# evsel chat, end to end: the server driven by real clients (nc, socat) and by the load test.
+#   chat_e2e.sh <scenario>
+# Environment (set by CTest): EVSEL_CHAT_SERVER, EVSEL_CHAT_LOAD: the programs;
+# EVSEL_RUNNER: how to start them ("wine" for the Windows build, empty on Linux).
+# Every wait is bounded; a scenario prints what it saw when it fails.
+set -euo pipefail
+
+scenario=${1:?scenario}
+read -r -a runner <<<"${EVSEL_RUNNER:-}"
+server_program=${EVSEL_CHAT_SERVER:?}
+load_program=${EVSEL_CHAT_LOAD:?}
+
+# Under Wine a process starts in about a second, and a busy machine makes it slower.
+window=20
+work=$(mktemp -d)
+server_pid=
+declare -A client_pid client_fd
+
+cleanup() {
+  for name in "${!client_pid[@]}"; do kill "${client_pid[$name]}" 2>/dev/null || true; done
+  [ -n "$server_pid" ] && kill -KILL "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  for file in "$work"/*.out "$work"/server.err; do
+    [ -f "$file" ] || continue
+    echo "--- $(basename "$file")" >&2
+    head -c 4000 "$file" | cat -v >&2
+  done
+  exit 1
+}
+
+# wait_for <seconds> <command...>: true once the command succeeds, polling every 50 ms.
+wait_for() {
+  local seconds=$1 tries
+  shift
+  for ((tries = seconds * 20; tries > 0; tries--)); do
+    "$@" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+host=127.0.0.1
+start_server() {  # [server options...]; listens on $host, port chosen by the OS
+  local listen=$host:0
+  [ "$host" = "::1" ] && listen="[::1]:0"
+  "${runner[@]}" "$server_program" --listen "$listen" "$@" >"$work/server.stdout" \
+    2>"$work/server.err" &
+  server_pid=$!
+  wait_for "$window" grep -q "listening on" "$work/server.stdout" ||
+    fail "the server did not start"
+  port=$(sed -n 's/.*listening on .*:\([0-9]*\) (backend.*/\1/p' "$work/server.stdout")
+  [ -n "$port" ] || fail "no port in: $(cat "$work/server.stdout")"
+}
+
+stop_server() {  # [signal, INT by default]; then the exit status must be 0
+  local signal=${1:-INT}
+  kill "-$signal" "$server_pid"
+  wait_for "$window" bash -c "! kill -0 $server_pid 2>/dev/null" ||
+    fail "the server ignored SIG$signal"
+  local status=0
+  wait "$server_pid" || status=$?
+  server_pid=
+  [ "$status" -eq 0 ] || fail "the server exited with status $status after SIG$signal"
+}
+
+# open_client <name> nc|socat: a client whose input is a FIFO that `say` writes to.
+open_client() {
+  local name=$1 tool=$2 fd
+  mkfifo "$work/$name.in"
+  : >"$work/$name.out"
+  local command socat_address="TCP:$host:$port"
+  [ "$host" = "::1" ] && socat_address="TCP6:[::1]:$port"
+  case $tool in
+    nc) command=(nc -N "$host" "$port") ;;
+    socat) command=(socat -t 5 - "$socat_address") ;;
+    # SO_LINGER 0: killed (see kill_client), it resets the connection, without a FIN first.
+    resetter) command=(socat -u - "$socat_address,so-linger=0") ;;
+    *) fail "unknown client tool $tool" ;;
+  esac
+  (
+    # Without the other clients' FIFO ends, or their input would never end.
+    for other in "${client_fd[@]}"; do eval "exec $other>&-"; done
+    exec "${command[@]}" <"$work/$name.in" >"$work/$name.out" 2>&1
+  ) &
+  client_pid[$name]=$!
+  exec {fd}>"$work/$name.in"
+  client_fd[$name]=$fd
+}
+
+say() {  # <name> <bytes, printf format>
+  # shellcheck disable=SC2059
+  printf "$2" >&"${client_fd[$1]}"
+}
+
+# expect <name> <exact line>: the client receives that line within the window.
+expect() {
+  wait_for "$window" grep -qFx -- "$2" "$work/$1.out" || fail "$1 never received: $2"
+}
+
+# never <name> <exact line>: that line did not arrive (checked after later lines did).
+never() {
+  if grep -qFx -- "$2" "$work/$1.out"; then fail "$1 received: $2"; fi
+}
+
+# end_input <name>: closes the client's input; the client sends FIN, the server answers by
+# closing, and the client program ends.
+end_input() {
+  exec {client_fd[$1]}>&-
+  wait_for "$window" bash -c "! kill -0 ${client_pid[$1]} 2>/dev/null" ||
+    fail "$1 did not end after its input did"
+  unset "client_pid[$1]"
+}
+
+# kill_client <name>: the client process dies; the kernel closes its socket.
+kill_client() {
+  kill -KILL "${client_pid[$1]}"
+  wait "${client_pid[$1]}" 2>/dev/null || true
+  unset "client_pid[$1]"
+}
+
+# closed_by_server <name>: the client program ends while its input is still open.
+closed_by_server() {
+  wait_for "$window" bash -c "! kill -0 ${client_pid[$1]} 2>/dev/null" ||
+    fail "the server did not close $1's connection"
+  unset "client_pid[$1]"
+}
+
+welcome() {  # <nick> <online count>
+  echo "* welcome to evsel chat, you are $1 ($2 online, /help lists the commands)"
+}
+
+scenario_session() {
+  start_server
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b socat
+  expect b "$(welcome guest2 2)"
+  expect a "* guest2 joined"
+  say a '/nick alice\n'
+  expect a "* you are now alice"
+  expect b "* guest1 is now alice"
+  say b '/NICK ALICE\r\n'
+  expect b "! nick ALICE is taken"
+  say b '/nick bob\n'
+  expect b "* you are now bob"
+  expect a "* guest2 is now bob"
+  say a 'hello everyone\n'
+  expect b "<alice> hello everyone"
+  say b '/me waves\n'
+  expect a "* bob waves"
+  say a '/msg BOB psst, over here\n'
+  expect b "*alice* psst, over here"
+  say a '/msg carol hi\n'
+  expect a "! no such nick: carol"
+  say a '/who\n'
+  expect a "* 2 online: alice, bob"
+  say a '/frobnicate\n'
+  expect a "! unknown command /frobnicate (try /help)"
+  say a '/help\n'
+  expect a "* /quit [REASON]  leave"
+  say a '//etc/hosts is a file\n'
+  expect b "<alice> /etc/hosts is a file"
+  say b '/quit off to lunch\n'
+  expect b "* bye"
+  expect a "* bob left (off to lunch)"
+  closed_by_server b
+  end_input a
+  # Nobody hears their own lines.
+  never a "<alice> hello everyone"
+  never b "* bob waves"
+  # (Windows ends the lines of stderr with CRLF.)
+  tr -d '\r' <"$work/server.err" |
+    grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z connect 127\.0\.0\.1:[0-9]+ as guest1$' ||
+    fail "no timestamped connect line in the log"
+  grep -q "disconnect alice 127.0.0.1:[0-9]* (connection closed)" "$work/server.err" ||
+    fail "no disconnect line for alice"
+  stop_server
+}
+
+scenario_bad_input() {
+  start_server --max-line 64
+  open_client a socat
+  expect a "$(welcome guest1 1)"
+  open_client b nc
+  expect b "$(welcome guest2 2)"
+  # An overlong line, sent whole, then in pieces: one error each, the rest discarded.
+  say a "$(printf 'x%.0s' {1..200})\\n"
+  expect a "! line too long (at most 64 bytes), ignored"
+  say a "$(printf 'y%.0s' {1..40})"
+  sleep 0.2
+  say a "$(printf 'y%.0s' {1..40})"
+  sleep 0.2
+  say a "$(printf 'y%.0s' {1..40})\\nafter the long ones\\n"
+  expect b "<guest1> after the long ones"
+  [ "$(grep -c 'line too long' "$work/a.out")" -eq 2 ] || fail "expected two 'line too long'"
+  if grep -q 'xxx\|yyy' "$work/b.out"; then fail "part of an overlong line was delivered"; fi
+  # Exactly the limit is fine.
+  say a "$(printf 'z%.0s' {1..64})\\n"
+  expect b "<guest1> $(printf 'z%.0s' {1..64})"
+  # NUL and other control bytes go, tab stays; CRLF is accepted.
+  say a 'a\000b\007c\td\033[31m\r\n'
+  expect b "$(printf '<guest1> abc\td[31m')"
+  # Invalid UTF-8 becomes U+FFFD; valid UTF-8 stays.
+  say a 'caf\303 \377 ok \303\251\n'
+  expect b "$(printf '<guest1> caf\357\277\275 \357\277\275 ok \303\251')"
+  # A CR inside a line cannot forge a second line for the others.
+  say a 'hi\r<bob> forged\n'
+  expect b "<guest1> hi<bob> forged"
+  never b "<bob> forged"
+  # Empty and blank lines are ignored.
+  say a '\n   \n\t\nlast\n'
+  expect b "<guest1> last"
+  [ "$(grep -c '^<guest1>' "$work/b.out")" -eq 6 ] || fail "unexpected extra lines"
+  end_input a
+  expect b "* guest1 left (connection closed)"
+  end_input b
+  stop_server
+}
+
+scenario_full() {
+  start_server --max-clients 2
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b nc
+  expect b "$(welcome guest2 2)"
+  open_client c socat
+  expect c "! server full (2 clients), try again later"
+  closed_by_server c
+  grep -q "rejected 127.0.0.1:[0-9]*: server full" "$work/server.err" || fail "no log line"
+  say a 'still here\n'
+  expect b "<guest1> still here"
+  never a "* guest3 joined"
+  # A place is free again once someone leaves.
+  end_input b
+  expect a "* guest2 left (connection closed)"
+  open_client d nc
+  expect d "$(welcome guest3 2)"
+  end_input d
+  end_input a
+  stop_server
+}
+
+scenario_shutdown() {
+  local signal
+  for signal in INT TERM; do
+    if [ "$signal" = TERM ] && [[ "${runner[0]:-}" == *wine* ]]; then
+      # Windows has no SIGTERM from outside (Ctrl-Break is its second signal), and Wine
+      # kills the process on it, so only SIGINT (Ctrl-C) is checked there.
+      echo "SIGTERM: not checked under Wine"
+      continue
+    fi
+    start_server
+    # socat, not nc: nc stays until its input ends, whatever the server does.
+    open_client "a$signal" socat
+    expect "a$signal" "$(welcome guest1 1)"
+    open_client "b$signal" socat
+    expect "b$signal" "$(welcome guest2 2)"
+    stop_server "$signal"
+    expect "a$signal" "* server shutting down"
+    expect "b$signal" "* server shutting down"
+    closed_by_server "a$signal"
+    closed_by_server "b$signal"
+  done
+}
+
+scenario_reset() {
+  start_server
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client r resetter
+  expect a "* guest2 joined"
+  say r 'before the reset\n'
+  expect a "<guest2> before the reset"
+  kill_client r
+  wait_for "$window" grep -q "^\* guest2 left" "$work/a.out" || fail "guest2 never left"
+  if [[ "${runner[0]:-}" == *wine* ]] && grep -qFx "* guest2 left (connection closed)" "$work/a.out"; then
+    # Wine 8.0 reports a reset as a graceful close (fd-semantics.md W2, conformance C39); the
+    # rest of the scenario is still checked. A Wine that gets it right fails this test, so
+    # that the deviation is noticed and removed (CTest expects the line below under Wine).
+    deviation="known Wine deviation W2: a reset reported as a graceful close"
+  else
+    expect a "* guest2 left (connection reset)"
+  fi
+  say a 'still fine\n'
+  open_client b nc
+  expect b "$(welcome guest3 2)"
+  say a '/who\n'
+  expect a "* 2 online: guest1, guest3"
+  end_input b
+  end_input a
+  stop_server
+  if [ -n "${deviation:-}" ]; then echo "$deviation"; fi
+}
+
+scenario_ipv6() {
+  host=::1
+  start_server
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b socat
+  expect b "$(welcome guest2 2)"
+  say b 'over IPv6\n'
+  expect a "<guest2> over IPv6"
+  grep -q "connect \[::1\]:[0-9]* as guest1" "$work/server.err" || fail "no IPv6 log line"
+  end_input a
+  end_input b
+  stop_server
+}
+
+scenario_options() {
+  "${runner[@]}" "$server_program" --help >"$work/help.out" 2>&1 || fail "--help failed"
+  grep -q -- "--max-queue" "$work/help.out" || fail "--help does not list --max-queue"
+  "${runner[@]}" "$server_program" --version >"$work/version.out" 2>&1 || fail "--version"
+  grep -Eq "^evsel-chat-server [0-9]+\.[0-9]+\.[0-9]+" "$work/version.out" || fail "version"
+  local status
+  for bad in "--max-line abc" "--max-clients 0" "--listen nowhere" "--bogus" "--max-queue"; do
+    status=0
+    # shellcheck disable=SC2086
+    "${runner[@]}" "$server_program" $bad >"$work/bad.out" 2>&1 || status=$?
+    [ "$status" -eq 2 ] || fail "'$bad' gave status $status, not 2"
+    grep -q "^evsel-chat-server: " "$work/bad.out" || fail "'$bad' gave no message"
+  done
+  # A port already taken: a clear error and status 1.
+  start_server
+  status=0
+  "${runner[@]}" "$server_program" --listen "127.0.0.1:$port" >"$work/taken.out" 2>&1 ||
+    status=$?
+  [ "$status" -eq 1 ] || fail "a taken port gave status $status"
+  grep -q "cannot listen on 127.0.0.1:$port" "$work/taken.out" || fail "no message for a taken port"
+  stop_server
+}
+
+run_load() {  # <server options> -- <load options>
+  local server_args=()
+  while [ "$1" != "--" ]; do server_args+=("$1"); shift; done
+  shift
+  start_server --quiet "${server_args[@]}"
+  "${runner[@]}" "$load_program" --server "127.0.0.1:$port" "$@" >"$work/load.out" 2>&1 ||
+    fail "the load test failed: $(cat "$work/load.out")"
+  cat "$work/load.out"
+  stop_server
+}
+
+case $scenario in
+  session) scenario_session ;;
+  bad-input) scenario_bad_input ;;
+  full) scenario_full ;;
+  shutdown) scenario_shutdown ;;
+  reset) scenario_reset ;;
+  ipv6) scenario_ipv6 ;;
+  options) scenario_options ;;
+  load) run_load -- --clients 200 --messages 20 --timeout 120 ;;
+  slow-reader)
+    # 16 MB for the slow client: more than the kernel buffers (Linux lets a send buffer
+    # grow to 4 MiB) plus --max-queue, so that the server has to cut it off. The others
+    # read as fast as they can; --window paces the senders so that they can never be
+    # --max-queue behind (3 senders x 20 lines x 810 bytes < 64 KiB) and so must lose nothing.
+    run_load --max-queue 65536 -- --clients 4 --messages 5000 --payload 800 --window 20 \
+      --slow-reader --timeout 120 ;;
+  stress) run_load -- --clients 1000 --messages 5 --timeout 600 ;;
+  *) fail "unknown scenario $scenario" ;;
+esac
+echo "ok: $scenario"

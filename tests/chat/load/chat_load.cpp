@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+// evsel-chat-load: many chat clients on one evsel::poller, checking delivery end to end:
+// every line reaches every other client exactly once, in order per sender.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <evsel/evsel.hpp>
+
+#include "load_options.hpp"
+
+#if !defined(_WIN32)
+#include <sys/resource.h>
+#endif
+
+namespace evsel_chat_load {
+namespace {
+
+using namespace std::chrono_literals;
+using clock = std::chrono::steady_clock;
+using evsel::event;
+
+constexpr std::size_t max_connecting = 128;  // connection attempts in flight at once
+constexpr std::size_t max_send_piece = 4096;
+constexpr event client_events = event::connect | event::read | event::write | event::close;
+
+struct client {
+  std::string nick;  // "c<index>", or "slow"
+  bool slow = false;
+  evsel::socket socket;
+  bool connected = false;
+  bool named = false;  // the server confirmed the nick
+  bool closed = false;
+  std::string inbox;   // the start of a line not yet complete
+  std::string outbox;  // outbox[sent..] is still to be sent
+  std::size_t sent = 0;
+  std::vector<std::size_t> next_from;  // per sender: the sequence number expected next
+  std::size_t received = 0;            // message lines received
+  std::size_t queued = 0;              // own message lines queued so far
+  bool saw_slow_cut = false;
+};
+
+// The text of line `seq` of every sender: a sequence number and filler that depends on it,
+// so that a corrupted, lost, repeated or reordered line shows.
+std::string message_text(std::size_t seq, std::size_t payload) {
+  std::string text = "m" + std::to_string(seq) + " ";
+  text.append(payload, static_cast<char>('a' + seq % 26));
+  return text;
+}
+
+// Lets this process hold a socket per client (POSIX soft limits are often 1024).
+void raise_descriptor_limit(std::size_t wanted) {
+#if !defined(_WIN32)
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < wanted) {
+    limit.rlim_cur = std::min<rlim_t>(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+#else
+  (void)wanted;
+#endif
+}
+
+class load_run {
+ public:
+  explicit load_run(const load_options& options)
+      : options_(options), senders_(options.clients), random_(options.seed) {
+    clients_.resize(senders_ + (options.slow_reader ? 1 : 0));
+    for (std::size_t i = 0; i < clients_.size(); ++i) {
+      client& c = clients_[i];
+      c.slow = i == senders_;
+      c.nick = c.slow ? "slow" : "c" + std::to_string(i);
+      c.next_from.assign(senders_, 0);
+    }
+  }
+
+  int run() {
+    raise_descriptor_limit(clients_.size() + 64);
+    const auto started = clock::now();
+    deadline_ = started + options_.timeout;
+    std::vector<evsel::ready_record> records(256);
+    while (failure_.empty() && !delivered() && clock::now() < deadline_) {
+      start_connects();
+      std::error_code ec;
+      const std::size_t n = poller_.wait(records.data(), records.size(), 100ms, ec);
+      if (ec) fail("wait: " + ec.message());
+      for (std::size_t i = 0; i < n && failure_.empty(); ++i) {
+        handle(*static_cast<client*>(records[i].context), records[i]);
+      }
+      if (!talking_ && named_ == clients_.size()) start_talking();
+    }
+    if (failure_.empty() && !delivered()) fail(progress("timed out"));
+    if (failure_.empty() && options_.slow_reader) check_slow_client_was_cut_off();
+    const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+    if (!failure_.empty()) {
+      std::fprintf(stderr, "evsel-chat-load: FAILED (seed %llu): %s\n", options_.seed,
+                   failure_.c_str());
+      return 1;
+    }
+    std::printf(
+        "evsel-chat-load: %zu clients x %zu lines: %zu deliveries in %.2f s (seed %llu)%s: ok\n",
+        senders_, options_.messages, senders_ * (senders_ - 1) * options_.messages, seconds,
+        options_.seed, options_.slow_reader ? ", slow reader cut off" : "");
+    return 0;
+  }
+
+ private:
+  void fail(std::string why) {
+    if (failure_.empty()) failure_ = std::move(why);
+  }
+
+  std::string progress(const std::string& what) const {
+    std::size_t complete = 0;
+    const std::size_t expected = (senders_ - 1) * options_.messages;
+    for (std::size_t i = 0; i < senders_; ++i) complete += clients_[i].received == expected;
+    return what + ": " + std::to_string(connected_) + " connected, " + std::to_string(named_) +
+           " named, " + std::to_string(complete) + " of " + std::to_string(senders_) +
+           " clients got every line";
+  }
+
+  bool delivered() const {
+    if (!talking_) return false;
+    const std::size_t expected = (senders_ - 1) * options_.messages;
+    for (std::size_t i = 0; i < senders_; ++i) {
+      const client& c = clients_[i];
+      if (c.received != expected || (options_.slow_reader && !c.saw_slow_cut)) return false;
+    }
+    return true;
+  }
+
+  void start_connects() {
+    while (next_connect_ < clients_.size() && next_connect_ - connected_ < max_connecting) {
+      client& c = clients_[next_connect_++];
+      std::error_code ec;
+      c.socket = evsel::socket::open(options_.server.family(), evsel::protocol::tcp, ec);
+      // A small receive window, so that the server's output to the slow client piles up
+      // at the server instead of in this machine's socket buffers.
+      if (!ec && c.slow) ec = c.socket.set_receive_buffer_size(4096);
+      if (!ec) ec = poller_.add(c.socket, client_events, &c);
+      if (!ec) ec = c.socket.connect(options_.server);
+      if (ec) return fail(c.nick + ": connect: " + ec.message());
+    }
+  }
+
+  void handle(client& c, const evsel::network_events& events) {
+    if (events.has(event::connect)) {
+      if (const std::error_code ec = events.error(event::connect)) {
+        return fail(c.nick + ": connect: " + ec.message());
+      }
+      c.connected = true;
+      ++connected_;
+      queue(c, "/nick " + c.nick);
+    }
+    // The slow client reads only until it is named; after that its input piles up.
+    if (events.has(event::read | event::close) && !(c.slow && c.named)) receive(c);
+    if (events.has(event::close) && !c.slow) {
+      return fail(c.nick + ": the server closed the connection " +
+                  (events.error(event::close) ? events.error(event::close).message() : ""));
+    }
+    if (events.has(event::write)) flush(c);
+  }
+
+  void receive(client& c) {
+    char buffer[64 * 1024];
+    for (;;) {
+      std::error_code ec;
+      const std::size_t n = c.socket.recv(buffer, sizeof buffer, ec);
+      if (ec == evsel::errc::would_block) return;
+      if (ec || n == 0) {
+        c.closed = true;
+        if (!c.slow) fail(c.nick + ": connection lost: " + (ec ? ec.message() : "closed"));
+        return;
+      }
+      c.inbox.append(buffer, n);
+      std::size_t start = 0;
+      for (std::size_t end; (end = c.inbox.find('\n', start)) != std::string::npos;
+           start = end + 1) {
+        on_line(c, std::string_view(c.inbox).substr(start, end - start));
+        if (c.slow && c.named) break;  // stops reading here, as a stuck client would
+      }
+      c.inbox.erase(0, start);
+      if (c.slow && c.named) return;
+    }
+  }
+
+  void on_line(client& c, std::string_view line) {
+    if (line.rfind("<", 0) == 0) return on_message(c, line);
+    if (line.rfind("! ", 0) == 0) return fail(c.nick + ": the server said: " + std::string(line));
+    if (line.rfind("* ", 0) != 0) return fail(c.nick + ": unexpected line: " + std::string(line));
+    if (line == "* you are now " + c.nick) {
+      c.named = true;
+      ++named_;
+    } else if (line.rfind("* slow left (too slow", 0) == 0) {
+      c.saw_slow_cut = true;
+    }
+  }
+
+  void on_message(client& c, std::string_view line) {
+    // "<cJ> text"
+    const std::size_t close = line.find("> ");
+    std::size_t sender = senders_;
+    if (close != std::string_view::npos && line.size() > 2 && line[1] == 'c') {
+      sender = static_cast<std::size_t>(
+          std::strtoull(std::string(line.substr(2, close - 2)).c_str(), nullptr, 10));
+    }
+    if (sender >= senders_ || &clients_[sender] == &c) {
+      return fail(c.nick + ": a line from nobody it should hear: " + std::string(line));
+    }
+    std::size_t& next = c.next_from[sender];
+    const std::string expected = message_text(next, options_.payload);
+    if (next >= options_.messages || line.substr(close + 2) != expected) {
+      return fail(c.nick + ": from c" + std::to_string(sender) + " expected \"" +
+                  expected.substr(0, 40) + "\" (line " + std::to_string(next) + "), got \"" +
+                  std::string(line.substr(0, 60)) + "\": lost, repeated or out of order");
+    }
+    ++next;
+    ++c.received;
+    if (options_.window != 0) pump(clients_[sender]);
+  }
+
+  void start_talking() {
+    talking_ = true;
+    for (std::size_t i = 0; i < senders_; ++i) pump(clients_[i]);
+  }
+
+  // Queues the sender's next lines, as many as its window allows.
+  void pump(client& sender) {
+    std::size_t limit = options_.messages;
+    if (options_.window != 0) {
+      // Everyone's progress with this sender's lines: the slowest reader (the slow client
+      // aside) sets the pace, the way a person typing would.
+      const auto index = static_cast<std::size_t>(&sender - clients_.data());
+      std::size_t slowest = options_.messages;
+      for (std::size_t i = 0; i < senders_; ++i) {
+        if (i != index) slowest = std::min(slowest, clients_[i].next_from[index]);
+      }
+      limit = std::min(limit, slowest + options_.window);
+    }
+    while (sender.queued < limit) queue(sender, message_text(sender.queued++, options_.payload));
+  }
+
+  void queue(client& c, const std::string& line) {
+    c.outbox += line;
+    c.outbox += '\n';
+    flush(c);
+  }
+
+  void flush(client& c) {
+    // Pieces of random size, so that lines reach the server split at every possible place.
+    std::uniform_int_distribution<std::size_t> piece(1, max_send_piece);
+    while (c.connected && c.sent < c.outbox.size()) {
+      const std::size_t size = std::min(piece(random_), c.outbox.size() - c.sent);
+      std::error_code ec;
+      const std::size_t n = c.socket.send(c.outbox.data() + c.sent, size, ec);
+      if (ec == evsel::errc::would_block) return;  // the write event comes when there is room
+      if (ec) return fail(c.nick + ": send: " + ec.message());
+      c.sent += n;
+    }
+    c.outbox.clear();
+    c.sent = 0;
+  }
+
+  // The server must have closed the slow client: reading what it holds ends in end of
+  // stream or a reset, within the time left.
+  void check_slow_client_was_cut_off() {
+    client& slow = clients_.back();
+    char buffer[64 * 1024];
+    std::vector<evsel::ready_record> records(256);
+    while (clock::now() < deadline_) {
+      std::error_code ec;
+      const std::size_t n = slow.socket.recv(buffer, sizeof buffer, ec);
+      if ((ec && ec != evsel::errc::would_block) || (!ec && n == 0)) return;
+      if (ec == evsel::errc::would_block) poller_.wait(records.data(), records.size(), 100ms, ec);
+    }
+    fail("the slow client was never disconnected");
+  }
+
+  const load_options& options_;
+  const std::size_t senders_;
+  std::mt19937_64 random_;
+  evsel::poller poller_;
+  std::vector<client> clients_;
+  std::size_t next_connect_ = 0;
+  std::size_t connected_ = 0;
+  std::size_t named_ = 0;
+  bool talking_ = false;
+  clock::time_point deadline_;
+  std::string failure_;
+};
+
+}  // namespace
+}  // namespace evsel_chat_load
+
+int main(int argc, char** argv) {
+  using namespace evsel_chat_load;
+  load_options options;
+  const std::string error =
+      parse_load_options(std::vector<std::string>(argv + 1, argv + argc), options);
+  if (!error.empty()) {
+    std::fprintf(stderr, "evsel-chat-load: %s\n%s", error.c_str(), load_usage());
+    return 2;
+  }
+  if (options.seed == 0) {
+    options.seed = static_cast<unsigned long long>(clock::now().time_since_epoch().count()) | 1;
+  }
+  try {
+    return load_run(options).run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "evsel-chat-load: %s\n", e.what());
+    return 1;
+  }
+}
