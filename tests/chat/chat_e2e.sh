@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: MIT
 # evsel chat, end to end: the server driven by real clients (nc, socat) and by the load test.
 #   chat_e2e.sh <scenario>
-# Environment (set by CTest): EVSEL_CHAT_SERVER, EVSEL_CHAT_LOAD: the programs;
+# Environment (set by CTest): EVSEL_CHAT_SERVER, EVSEL_CHAT_CLIENT, EVSEL_CHAT_LOAD: the programs;
 # EVSEL_RUNNER: how to start them ("wine" for the Windows build, empty on Linux).
 # Every wait is bounded; a scenario prints what it saw when it fails.
 set -euo pipefail
+# Writing to a client that has gone must fail, not kill this script.
+trap '' PIPE
 
 scenario=${1:?scenario}
 read -r -a runner <<<"${EVSEL_RUNNER:-}"
 server_program=${EVSEL_CHAT_SERVER:?}
 load_program=${EVSEL_CHAT_LOAD:?}
+client_program=${EVSEL_CHAT_CLIENT:?}
 
 # Under Wine a process starts in about a second, and a busy machine makes it slower.
 window=20
@@ -79,7 +82,10 @@ open_client() {
   [ "$host" = "::1" ] && socat_address="TCP6:[::1]:$port"
   case $tool in
     nc) command=(nc -N "$host" "$port") ;;
-    socat) command=(socat -t 5 - "$socat_address") ;;
+    # -t 60: after the server's FIN, socat waits for its input to end too (see
+    # closed_by_server).
+    socat) command=(socat -t 60 - "$socat_address") ;;
+    evsel-*) command=("${runner[@]}" "$client_program" "$host:$port" --nick "${tool#evsel-}") ;;
     # SO_LINGER 0: killed (see kill_client), it resets the connection, without a FIN first.
     resetter) command=(socat -u - "$socat_address,so-linger=0") ;;
     *) fail "unknown client tool $tool" ;;
@@ -125,10 +131,18 @@ kill_client() {
   unset "client_pid[$1]"
 }
 
-# closed_by_server <name>: the client program ends while its input is still open.
+# closed_by_server <name>: the server closes the connection while the client's input is
+# still open. A FIN alone is not enough: the probe lines sent meanwhile meet a closed socket
+# only, which resets the connection and ends socat (a server still reading would ignore
+# them, as empty lines).
 closed_by_server() {
-  wait_for "$window" bash -c "! kill -0 ${client_pid[$1]} 2>/dev/null" ||
-    fail "the server did not close $1's connection"
+  local tries
+  for ((tries = window * 10; tries > 0; tries--)); do
+    kill -0 "${client_pid[$1]}" 2>/dev/null || break
+    printf '\n' >&"${client_fd[$1]}" 2>/dev/null || true
+    sleep 0.1
+  done
+  [ "$tries" -gt 0 ] || fail "the server did not close $1's connection"
   unset "client_pid[$1]"
 }
 
@@ -299,6 +313,85 @@ scenario_reset() {
   if [ -n "${deviation:-}" ]; then echo "$deviation"; fi
 }
 
+scenario_client() {
+  start_server
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b evsel-bob
+  expect b "$(welcome guest2 2)"
+  expect b "* you are now bob"
+  expect a "* guest2 is now bob"
+  say b 'hello from evsel-chat-client\n'
+  expect a "<bob> hello from evsel-chat-client"
+  say a 'hello bob\n'
+  expect b "<guest1> hello bob"
+  # Its input ends: what it typed goes out, then its FIN; the server closes, it exits 0.
+  say b 'last words\n'
+  exec {client_fd[b]}>&-
+  local status=0
+  wait_for "$window" bash -c "! kill -0 ${client_pid[b]} 2>/dev/null" || fail "the client hung"
+  wait "${client_pid[b]}" || status=$?
+  unset "client_pid[b]"
+  [ "$status" -eq 0 ] || fail "evsel-chat-client exited with status $status"
+  expect a "<bob> last words"
+  expect a "* bob left (connection closed)"
+  # Turned away: the client prints the server's reason and exits with status 1.
+  end_input a
+  stop_server
+  start_server --max-clients 1
+  open_client c nc
+  expect c "$(welcome guest1 1)"
+  status=0
+  "${runner[@]}" "$client_program" "127.0.0.1:$port" </dev/null >"$work/refused.out" 2>&1 ||
+    status=$?
+  [ "$status" -eq 1 ] || fail "a refused evsel-chat-client exited with status $status"
+  grep -q "^! server full" "$work/refused.out" || fail "the refused client did not print why"
+  end_input c
+  stop_server
+}
+
+scenario_abuse() {
+  start_server --max-clients 3
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b socat
+  expect b "$(welcome guest2 2)"
+  # 10 MB without a line end, then one: one error, nothing delivered, nobody stalls.
+  head -c 10000000 /dev/zero | tr '\0' 'q' >&"${client_fd[b]}"
+  say b '\nafter ten megabytes\n'
+  expect b "! line too long (at most 1024 bytes), ignored"
+  expect a "<guest2> after ten megabytes"
+  [ "$(grep -c 'line too long' "$work/b.out")" -eq 1 ] || fail "expected one 'line too long'"
+  # /quit with more lines in the same packet: the rest is ignored.
+  open_client c socat
+  expect c "$(welcome guest3 3)"
+  say c '/quit gone\nafter quitting\n/nick ghost\n'
+  expect c "* bye"
+  expect a "* guest3 left (gone)"
+  open_client y socat
+  expect y "$(welcome guest4 3)"
+  closed_by_server c
+  # 20 connections beyond --max-clients at once: each is told and closed, none gets in.
+  local i
+  for i in $(seq 1 20); do open_client "x$i" socat; done
+  for i in $(seq 1 20); do
+    expect "x$i" "! server full (3 clients), try again later"
+    closed_by_server "x$i"
+  done
+  say a '/who\n'
+  expect a "* 3 online: guest1, guest2, guest4"
+  never a "<guest3> after quitting"
+  never a "* guest3 is now ghost"
+  # A client that half-closes and never reads: it leaves, and the room goes on.
+  end_input y
+  expect a "* guest4 left (connection closed)"
+  say a 'still here\n'
+  expect b "<guest1> still here"
+  end_input a
+  end_input b
+  stop_server
+}
+
 scenario_ipv6() {
   host=::1
   start_server
@@ -354,6 +447,8 @@ case $scenario in
   full) scenario_full ;;
   shutdown) scenario_shutdown ;;
   reset) scenario_reset ;;
+  client) scenario_client ;;
+  abuse) scenario_abuse ;;
   ipv6) scenario_ipv6 ;;
   options) scenario_options ;;
   load) run_load -- --clients 200 --messages 20 --timeout 120 ;;

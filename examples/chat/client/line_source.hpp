@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -13,7 +14,11 @@ namespace evsel::chat {
 // a thread reads it and calls `arrived` (poller::wake) after each line and at its end.
 class line_source {
  public:
-  explicit line_source(std::function<void()> arrived) : arrived_(std::move(arrived)) {}
+  explicit line_source(std::function<void()> arrived);
+  // Afterwards `arrived` is never called again, even by a reading thread still blocked.
+  ~line_source();
+  line_source(const line_source&) = delete;
+  line_source& operator=(const line_source&) = delete;
 
   // Starts the reading thread. It is detached: blocked in a read, it cannot be joined, and
   // the process may end while it waits.
@@ -22,10 +27,14 @@ class line_source {
   bool take(std::deque<std::string>& out);
 
  private:
-  std::function<void()> arrived_;
-  std::mutex lock_;
-  std::deque<std::string> lines_;  // guarded by lock_
-  bool ended_ = false;             // guarded by lock_
+  // Shared with the thread, which may outlive this object.
+  struct shared {
+    std::mutex lock;
+    std::function<void()> arrived;  // emptied by ~line_source; guarded by lock
+    std::deque<std::string> lines;  // guarded by lock
+    bool ended = false;             // guarded by lock
+  };
+  std::shared_ptr<shared> shared_;
 };
 
 }  // namespace evsel::chat

@@ -9,6 +9,12 @@
 
 #include <evsel/evsel.hpp>
 
+#if defined(_WIN32)
+#include <io.h>
+
+#include <fcntl.h>
+#endif
+
 #include "command.hpp"
 #include "line_source.hpp"
 #include "stop_signal.hpp"
@@ -83,10 +89,22 @@ class chat_client {
       const std::size_t n = socket_.recv(buffer, sizeof buffer, ec);
       if (ec == evsel::errc::would_block) return -1;
       if (ec) return fail("connection lost", ec);
-      if (n == 0) return 0;
+      if (n == 0) return closed();
+      if (!welcomed_ && seen_.size() < 4096) {
+        seen_.append(buffer, n);
+        welcomed_ = seen_.find("* welcome") != std::string::npos;
+      }
       std::fwrite(buffer, 1, n, stdout);
       std::fflush(stdout);
     }
+  }
+
+  // The server closed the connection: fine after a welcome, a refusal before one (the
+  // server said why, "! server full" for instance, and that has been printed).
+  int closed() const {
+    if (welcomed_) return 0;
+    std::fprintf(stderr, "evsel-chat-client: the server closed the connection\n");
+    return 1;
   }
 
   bool take_input() {
@@ -125,6 +143,8 @@ class chat_client {
   bool connected_ = false;
   bool input_ended_ = false;
   bool send_shut_ = false;
+  bool welcomed_ = false;
+  std::string seen_;  // what came before the welcome line
 };
 
 }  // namespace
@@ -164,5 +184,9 @@ int main(int argc, char** argv) {
   // The outcome, refused included, comes as the connect event.
   if ((ec = connection.connect(remote))) return fail("cannot connect to " + remote.to_string(), ec);
   evsel_examples::watch_stop_signals();
+#if defined(_WIN32)
+  // Print exactly what the server sends (LF line ends), not a CRLF translation of it.
+  _setmode(_fileno(stdout), _O_BINARY);
+#endif
   return chat_client(std::move(connection)).run(nick);
 }

@@ -23,15 +23,7 @@ void chat_server::on_command(session& s, const command& c) {
         } else if constexpr (std::is_same_v<kind, cmd::nick>) {
           rename(s, what.name);
         } else if constexpr (std::is_same_v<kind, cmd::who>) {
-          std::string line = "* " + std::to_string(members_) + " online:";
-          const char* separator = " ";
-          for (const session& other : sessions_) {
-            if (other.phase != session_phase::member) continue;
-            line += separator;
-            line += other.nick;
-            separator = ", ";
-          }
-          say_to(s, line);
+          say_to(s, who_line());
         } else if constexpr (std::is_same_v<kind, cmd::me>) {
           say_to_others(s, "* " + s.nick + " " + what.text);
         } else if constexpr (std::is_same_v<kind, cmd::private_message>) {
@@ -81,13 +73,14 @@ void chat_server::say_to(session& to, std::string_view line) {
   if (to.unsent() + size > options_.max_queue) {
     // Output waits for the end of the batch; before judging, hand it to the kernel now.
     if (const std::error_code ec = to.flush()) {
-      doom(to, "connection lost: " + ec.message());
+      doom(to, "connection lost: " + ec.message(), false);
       return;
     }
     if (to.unsent() + size > options_.max_queue) {
       // Everyone else keeps receiving everything; this one is cut off after the batch.
-      doom(to, "too slow: more than " + std::to_string(options_.max_queue) +
-                   " bytes of output waiting");
+      doom(to,
+           "too slow: more than " + std::to_string(options_.max_queue) + " bytes of output waiting",
+           true);
       return;
     }
   }
@@ -112,6 +105,24 @@ void chat_server::leave(session& s, std::string_view reason, std::string_view go
   schedule_flush(s);  // sends what is queued, then our FIN
   if (!stopping_) say_to_others(s, "* " + s.nick + " left (" + std::string(reason) + ")");
   log_.note("disconnect " + s.nick + " " + s.peer.to_string() + " (" + std::string(reason) + ")");
+}
+
+std::string chat_server::who_line() const {
+  // Bounded, so that /who costs the same with 10 or 10,000 members and always fits in
+  // --max-queue.
+  std::string line = "* " + std::to_string(members_) + " online:";
+  const char* separator = " ";
+  std::size_t listed = 0;
+  for (const session& other : sessions_) {
+    if (other.phase != session_phase::member) continue;
+    if (listed == max_listed_nicks) break;
+    line += separator;
+    line += other.nick;
+    separator = ", ";
+    ++listed;
+  }
+  if (listed < members_) line += " and " + std::to_string(members_ - listed) + " more";
+  return line;
 }
 
 std::string chat_server::next_guest_nick() {

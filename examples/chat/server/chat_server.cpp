@@ -79,6 +79,7 @@ std::error_code chat_server::serve_once(clock::duration max_wait) {
   }
   finish_batch();
   expire_lingering();
+  resume_accepting_if_due();
   for (session* s : closed_) sessions_.erase(s->self);
   closed_.clear();
   return {};
@@ -111,10 +112,11 @@ void chat_server::read_from(session& s) {
       schedule_flush(s);  // closes it once its output is out
       return;
     }
-    // A leaving client's input is read only to see its end.
-    if (s.phase != session_phase::member) continue;
+    // A leaving client's input is read only to see its end; one about to be cut off is
+    // not served any more.
+    if (s.phase != session_phase::member || s.doomed) continue;
     s.framer.feed(std::string_view(buffer_.data(), n), [this, &s](const frame& f) {
-      if (s.phase != session_phase::member) return;  // it quit earlier in this chunk
+      if (s.phase != session_phase::member || s.doomed) return;  // quit or cut off already
       if (f.kind == frame_kind::overlong) {
         say_to(s, "! line too long (at most " + std::to_string(options_.max_line) +
                       " bytes), ignored");
@@ -131,11 +133,26 @@ void chat_server::accept_all() {
     endpoint peer;
     socket connection = listener_.accept(peer, ec);
     if (ec == errc::would_block) return;
-    if (ec) {
-      log_.note("error: accept: " + ec.message());
-      return;
-    }
+    if (ec) return pause_accepting(ec);
     admit(std::move(connection), peer);
+  }
+}
+
+void chat_server::pause_accepting(const std::error_code& why) {
+  // Watching nothing on the listener takes it out of the waits; selecting accept again
+  // later reports the connections still queued (a newly selected event that holds).
+  log_.note("error: accept: " + why.message() + "; not accepting for " +
+            std::to_string(accept_pause.count()) + " ms");
+  if (poller_.modify(listener_, event::none)) return;
+  accept_paused_ = true;
+  accept_resumes_at_ = clock::now() + accept_pause;
+}
+
+void chat_server::resume_accepting_if_due() {
+  if (!accept_paused_ || clock::now() < accept_resumes_at_) return;
+  accept_paused_ = false;
+  if (const std::error_code ec = poller_.modify(listener_, event::accept)) {
+    log_.note("error: cannot watch the listener again: " + ec.message());
   }
 }
 
@@ -151,7 +168,7 @@ void chat_server::admit(socket connection, const endpoint& peer) {
   if (members_ >= options_.max_clients) {
     // Not a member: it gets its line, then our FIN, and closes as a leaving client does.
     s.phase = session_phase::leaving;
-    s.linger_until = clock::now() + linger_time;
+    s.linger_until = clock::now() + rejected_linger_time;
     lingering_.push_back(&s);
     say_to(s,
            "! server full (" + std::to_string(options_.max_clients) + " clients), try again later");
@@ -173,7 +190,12 @@ void chat_server::finish_batch() {
   // go on until both lists stay empty. Indexes, not iterators: the lists grow meanwhile.
   while (!doomed_.empty() || !flush_list_.empty()) {
     for (std::size_t i = 0; i < doomed_.size(); ++i) {
-      close_session(*doomed_[i].first, doomed_[i].second);
+      const doomed_session& d = doomed_[i];
+      if (d.tell) {
+        cut_off(*d.who, d.why);
+      } else {
+        close_session(*d.who, d.why);
+      }
     }
     doomed_.clear();
     for (std::size_t i = 0; i < flush_list_.size(); ++i) {
@@ -185,10 +207,20 @@ void chat_server::finish_batch() {
   }
 }
 
-void chat_server::doom(session& s, std::string why) {
+void chat_server::doom(session& s, std::string why, bool tell) {
   if (s.doomed || s.phase == session_phase::closed) return;
   s.doomed = true;
-  doomed_.emplace_back(&s, std::move(why));
+  doomed_.push_back({&s, std::move(why), tell});
+}
+
+void chat_server::cut_off(session& s, const std::string& why) {
+  if (s.phase == session_phase::closed) return;
+  leave(s, why, {});
+  // What it has not taken yet is dropped; it gets the reason, our FIN after it, and
+  // linger_time to read them before the connection is closed anyway.
+  s.drop_unsent_lines();
+  s.queue_line("! disconnected: " + why);
+  schedule_flush(s);
 }
 
 void chat_server::schedule_flush(session& s) {
@@ -213,6 +245,9 @@ void chat_server::flush(session& s) {
   }
 }
 
+// Sessions close on their peer's end of stream (recv 0, which evsel reports as read or
+// close once everything before it was read), on a reset, when they were cut off, or at
+// their linger deadline: never while the client may still have lines on their way to us.
 void chat_server::close_session(session& s, std::string_view why) {
   if (s.phase == session_phase::closed) return;
   if (s.phase == session_phase::member) leave(s, why, {});
@@ -234,6 +269,7 @@ chat_server::clock::duration chat_server::time_to_next_deadline(clock::duration 
   const auto now = clock::now();
   clock::duration wait = cap;
   for (const session* s : lingering_) wait = std::min(wait, s->linger_until - now);
+  if (accept_paused_) wait = std::min(wait, accept_resumes_at_ - now);
   return std::max(wait, clock::duration::zero());
 }
 

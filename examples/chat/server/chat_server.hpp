@@ -10,7 +10,6 @@
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
-#include <utility>
 #include <vector>
 
 #include <evsel/evsel.hpp>
@@ -39,6 +38,19 @@ class chat_server {
   using clock = std::chrono::steady_clock;
   // How long a leaving client gets to take its last lines and close its side.
   static constexpr std::chrono::seconds linger_time{5};
+  // The same for a client turned away because the room is full: short, so that a flood of
+  // connections cannot hold many descriptors.
+  static constexpr std::chrono::seconds rejected_linger_time{2};
+  // How long the listener rests after accept failed (no descriptors left, say): the
+  // connection stays queued, and accept would otherwise fail again at once, forever.
+  static constexpr std::chrono::milliseconds accept_pause{500};
+
+  // Why a session is closed at the end of the batch, and whether it is told first.
+  struct doomed_session {
+    session* who;
+    std::string why;
+    bool tell;  // cut off with a last "! disconnected: ..." line, or closed at once
+  };
 
   // The event loop.
   std::error_code serve_once(clock::duration max_wait);
@@ -49,7 +61,10 @@ class chat_server {
   void finish_batch();
   void flush(session& s);
   void schedule_flush(session& s);
-  void doom(session& s, std::string why);
+  void doom(session& s, std::string why, bool tell);
+  void cut_off(session& s, const std::string& why);
+  void pause_accepting(const std::error_code& why);
+  void resume_accepting_if_due();
   void close_session(session& s, std::string_view why);
   void expire_lingering();
   clock::duration time_to_next_deadline(clock::duration cap) const;
@@ -63,6 +78,8 @@ class chat_server {
   void say_to_others(const session& from, std::string_view line);
   void leave(session& s, std::string_view reason, std::string_view goodbye);
   std::string next_guest_nick();
+  std::string who_line() const;
+  static constexpr std::size_t max_listed_nicks = 100;
 
   server_options options_;
   server_log& log_;
@@ -70,15 +87,17 @@ class chat_server {
   socket listener_;
   std::list<session> sessions_;
   std::size_t members_ = 0;
-  std::unordered_map<std::string, session*> nicks_;       // nick_key -> member
-  std::vector<session*> flush_list_;                      // sessions with new output this batch
-  std::vector<std::pair<session*, std::string>> doomed_;  // to close after the batch, why
-  std::vector<session*> lingering_;                       // leaving, with a deadline
-  std::vector<session*> closed_;                          // freed at the end of this batch
+  std::unordered_map<std::string, session*> nicks_;  // nick_key -> member
+  std::vector<session*> flush_list_;                 // sessions with new output this batch
+  std::vector<doomed_session> doomed_;
+  std::vector<session*> lingering_;  // leaving, with a deadline
+  std::vector<session*> closed_;     // freed at the end of this batch
   std::vector<ready_record> records_;
   std::vector<char> buffer_;  // one receive buffer for every client
   unsigned long long guests_ = 0;
   bool stopping_ = false;
+  bool accept_paused_ = false;
+  clock::time_point accept_resumes_at_{};
 };
 
 }  // namespace evsel::chat

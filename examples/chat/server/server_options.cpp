@@ -79,6 +79,13 @@ parsed_command_line parse_server_command_line(const std::vector<std::string>& ar
       return fail("--max-queue: '" + value + "' is not a whole number of at least 1024");
     }
   }
+  // Any one line must fit in a queue: a message of max_line bytes may grow threefold when
+  // invalid bytes become U+FFFD, plus the nick around it; /who is bounded to under 4 KiB.
+  const std::size_t one_line = 3 * options.max_line + 4096;
+  if (options.max_queue < one_line) {
+    return fail("--max-queue must be at least 3 x --max-line + 4096 (here " +
+                std::to_string(one_line) + ") so that any one line fits");
+  }
   return result;
 }
 

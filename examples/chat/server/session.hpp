@@ -37,9 +37,10 @@ struct session {
   std::string outbox;
   std::size_t sent = 0;
   bool in_flush_list = false;
-  bool doomed = false;     // closed at the end of this batch (too slow, send failed)
-  bool send_shut = false;  // our FIN is out: nothing more will be queued
-  bool peer_done = false;  // the peer's FIN came and everything before it was read
+  bool doomed = false;            // cut off or closed at the end of this batch
+  bool partial_line_out = false;  // the last byte sent was not the end of a line
+  bool send_shut = false;         // our FIN is out: nothing more will be queued
+  bool peer_done = false;         // the peer's FIN came and everything before it was read
   std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
   std::list<session>::iterator self;
 
@@ -50,6 +51,9 @@ struct session {
   }
   // Sends until done or would-block. Returns the error that ends the connection, if any.
   std::error_code flush() noexcept;
+  // Forgets the queued lines, except the rest of a line partly sent (so that the client
+  // never sees half a line followed by another).
+  void drop_unsent_lines() noexcept;
 };
 
 }  // namespace evsel::chat

@@ -84,7 +84,11 @@ class load_run {
     const auto started = clock::now();
     deadline_ = started + options_.timeout;
     std::vector<evsel::ready_record> records(256);
-    while (failure_.empty() && !delivered() && clock::now() < deadline_) {
+    // After everything arrived, a short while more: a late duplicate would show then.
+    clock::time_point settled{};
+    while (failure_.empty() && clock::now() < deadline_ &&
+           (settled == clock::time_point{} || clock::now() < settled)) {
+      if (settled == clock::time_point{} && delivered()) settled = clock::now() + 300ms;
       start_connects();
       std::error_code ec;
       const std::size_t n = poller_.wait(records.data(), records.size(), 100ms, ec);
@@ -95,7 +99,9 @@ class load_run {
       if (!talking_ && named_ == clients_.size()) start_talking();
     }
     if (failure_.empty() && !delivered()) fail(progress("timed out"));
-    if (failure_.empty() && options_.slow_reader) check_slow_client_was_cut_off();
+    if (failure_.empty() && options_.slow_reader && !clients_.back().closed) {
+      fail("the slow client was never disconnected");
+    }
     const double seconds = std::chrono::duration<double>(clock::now() - started).count();
     if (!failure_.empty()) {
       std::fprintf(stderr, "evsel-chat-load: FAILED (seed %llu): %s\n", options_.seed,
@@ -130,7 +136,7 @@ class load_run {
       const client& c = clients_[i];
       if (c.received != expected || (options_.slow_reader && !c.saw_slow_cut)) return false;
     }
-    return true;
+    return !options_.slow_reader || clients_.back().closed;
   }
 
   void start_connects() {
@@ -156,8 +162,15 @@ class load_run {
       ++connected_;
       queue(c, "/nick " + c.nick);
     }
-    // The slow client reads only until it is named; after that its input piles up.
-    if (events.has(event::read | event::close) && !(c.slow && c.named)) receive(c);
+    // The slow client reads only until it is named; after that its input piles up until
+    // the server cuts it off.
+    if (events.has(event::read | event::close)) {
+      if (!c.slow || !c.named) {
+        receive(c);
+      } else if (slow_cut_) {
+        drain_slow_client();
+      }
+    }
     if (events.has(event::close) && !c.slow) {
       return fail(c.nick + ": the server closed the connection " +
                   (events.error(event::close) ? events.error(event::close).message() : ""));
@@ -197,6 +210,11 @@ class load_run {
       ++named_;
     } else if (line.rfind("* slow left (too slow", 0) == 0) {
       c.saw_slow_cut = true;
+      if (!slow_cut_) {
+        slow_cut_ = true;
+        clients_.back().inbox.clear();
+        drain_slow_client();
+      }
     }
   }
 
@@ -265,19 +283,27 @@ class load_run {
     c.sent = 0;
   }
 
-  // The server must have closed the slow client: reading what it holds ends in end of
-  // stream or a reset, within the time left.
-  void check_slow_client_was_cut_off() {
+  // Once the others hear that the slow client was cut off, it reads again: the server must
+  // have sent it the reason last, then closed the connection.
+  void drain_slow_client() {
     client& slow = clients_.back();
     char buffer[64 * 1024];
-    std::vector<evsel::ready_record> records(256);
-    while (clock::now() < deadline_) {
+    while (!slow.closed) {
       std::error_code ec;
       const std::size_t n = slow.socket.recv(buffer, sizeof buffer, ec);
-      if ((ec && ec != evsel::errc::would_block) || (!ec && n == 0)) return;
-      if (ec == evsel::errc::would_block) poller_.wait(records.data(), records.size(), 100ms, ec);
+      if (ec == evsel::errc::would_block) return;
+      if (ec || n == 0) {
+        slow.closed = true;
+        const std::size_t reason = slow.inbox.rfind("! disconnected: too slow");
+        if (reason == std::string::npos || (reason != 0 && slow.inbox[reason - 1] != '\n')) {
+          fail("the slow client was disconnected without a reason; its last bytes: " +
+               slow.inbox.substr(slow.inbox.size() > 200 ? slow.inbox.size() - 200 : 0));
+        }
+        return;
+      }
+      slow.inbox.append(buffer, n);  // only its end matters
+      if (slow.inbox.size() > 8192) slow.inbox.erase(0, slow.inbox.size() - 4096);
     }
-    fail("the slow client was never disconnected");
   }
 
   const load_options& options_;
@@ -289,6 +315,7 @@ class load_run {
   std::size_t connected_ = 0;
   std::size_t named_ = 0;
   bool talking_ = false;
+  bool slow_cut_ = false;  // someone heard that the slow client was cut off
   clock::time_point deadline_;
   std::string failure_;
 };
