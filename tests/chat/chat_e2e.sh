@@ -53,6 +53,9 @@ host=127.0.0.1
 start_server() {  # [server options...]; listens on $host, port chosen by the OS
   local listen=$host:0
   [ "$host" = "::1" ] && listen="[::1]:0"
+  # Emptied here, not by the redirection: that happens in the child, maybe after the
+  # check below has read an earlier server's line.
+  : >"$work/server.stdout"
   "${runner[@]}" "$server_program" --listen "$listen" "$@" >"$work/server.stdout" \
     2>"$work/server.err" &
   server_pid=$!
