@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <system_error>
 
 #include "poller_core.hpp"
@@ -38,11 +39,16 @@ enum class run_status { timeout, progress, woken };
 //       Stops OS reporting before the socket may be closed (G13). r.socket is still set.
 //   bool idle(const registration& r) const noexcept;
 //       True once nothing in the backend refers to r any more, so it may be freed.
-//   run_status run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+//   run_status run(std::chrono::milliseconds timeout, std::error_code& ec,
+//                  std::unique_lock<std::mutex>& held) noexcept;
 //       Blocks up to timeout (negative: forever) for OS notifications, records what they
 //       mean through poller_core::record, then takes every other notification already
-//       pending without blocking. Returns woken if wake() was called.
-//   void wake() noexcept;                        any thread; coalesced; never lost
+//       pending without blocking. Returns woken if wake() was called. `held` is the
+//       engine's lock, held on entry and on return: run lets go of it while it blocks, so
+//       that other threads can add, modify and remove meanwhile, and holds it whenever it
+//       touches a registration or the core.
+//   void wake() noexcept;                        any thread, no lock; coalesced; never lost
+//   Every other call comes with the engine's lock held.
 //   The re-enabling hooks, called after the common code updated R and D:
 //   void after_recv(registration& r, const io_result& result) noexcept;
 //   void after_send(registration& r, const io_result& result) noexcept;

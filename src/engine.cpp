@@ -36,10 +36,12 @@ engine::engine() {
 }
 
 engine::~engine() {
+  const std::lock_guard<std::mutex> hold(lock_);
   while (registration* r = core_.first()) {
     if (r->socket != nullptr) {
       backend_->detach(*r);
       r->socket->reg = nullptr;
+      r->socket->owner.store(nullptr, std::memory_order_release);
       r->socket = nullptr;
     }
     core_.unlink(*r);
@@ -55,7 +57,7 @@ registration* engine::lookup(socket_state* s, std::error_code& ec) const noexcep
     ec = make_error_code(errc::not_a_socket);
     return nullptr;
   }
-  if (s->reg == nullptr || s->reg->owner != this) {
+  if (s->owner.load(std::memory_order_acquire) != this) {
     ec = make_error_code(errc::not_registered);
     return nullptr;
   }
@@ -65,11 +67,24 @@ registration* engine::lookup(socket_state* s, std::error_code& ec) const noexcep
 std::error_code engine::add(socket_state* s, event mask, void* context) noexcept {
   if (s == nullptr) return make_error_code(errc::not_a_socket);
   if (!valid_mask(mask)) return make_error_code(errc::invalid_argument);
-  if (s->reg != nullptr) return make_error_code(errc::already_registered);
-  if (std::error_code ec = ensure_bound(*s)) return ec;
+  const std::lock_guard<std::mutex> hold(lock_);
+  const std::lock_guard<std::mutex> no_socket_call(s->unowned_lock);
+  // Claimed before anything else, so that two pollers cannot both take the socket.
+  engine* expected = nullptr;
+  if (!s->owner.compare_exchange_strong(expected, this, std::memory_order_acq_rel)) {
+    return make_error_code(errc::already_registered);
+  }
+  auto release = [s] { s->owner.store(nullptr, std::memory_order_release); };
+  if (std::error_code ec = ensure_bound(*s)) {
+    release();
+    return ec;
+  }
 
   registration* r = backend_->make_registration();
-  if (r == nullptr) return make_error_code(errc::no_buffer_space);
+  if (r == nullptr) {
+    release();
+    return make_error_code(errc::no_buffer_space);
+  }
   r->owner = this;
   r->socket = s;
   r->context = context;
@@ -81,9 +96,10 @@ std::error_code engine::add(socket_state* s, event mask, void* context) noexcept
     core_.unlink(*r);
     s->reg = nullptr;
     delete r;
+    release();
     return ec;
   }
-  ++live_;
+  live_.fetch_add(1, std::memory_order_relaxed);
   // Events recorded under an earlier registration and never returned come back now.
   core_.requeue(*r);
   return {};
@@ -94,6 +110,7 @@ std::error_code engine::modify(socket_state* s,
                                bool set_context,
                                void* context) noexcept {
   std::error_code ec;
+  const std::lock_guard<std::mutex> hold(lock_);
   registration* r = lookup(s, ec);
   if (r == nullptr) return ec;
   if (!valid_mask(mask)) return make_error_code(errc::invalid_argument);
@@ -111,6 +128,7 @@ std::error_code engine::modify(socket_state* s,
 
 std::error_code engine::remove(socket_state* s) noexcept {
   std::error_code ec;
+  const std::lock_guard<std::mutex> hold(lock_);
   registration* r = lookup(s, ec);
   if (r == nullptr) return ec;
   detach(*r);
@@ -121,8 +139,9 @@ void engine::detach(registration& r) noexcept {
   core_.unqueue(r);
   backend_->detach(r);
   r.socket->reg = nullptr;
+  r.socket->owner.store(nullptr, std::memory_order_release);
   r.socket = nullptr;
-  --live_;
+  live_.fetch_sub(1, std::memory_order_relaxed);
   if (backend_->idle(r)) {
     core_.unlink(r);
     delete &r;
@@ -161,6 +180,8 @@ std::size_t engine::wait(ready_record* out,
   const bool forever =
       timeout < std::chrono::milliseconds::zero() || timeout > std::chrono::hours(24 * 366);
   const clock::time_point deadline = forever ? clock::time_point::max() : clock::now() + timeout;
+  const std::lock_guard<std::mutex> turn(wait_turn_);
+  std::unique_lock<std::mutex> held(lock_);
   for (;;) {
     std::size_t count = core_.collect(out, capacity);
     if (count != 0) return count;
@@ -169,7 +190,7 @@ std::size_t engine::wait(ready_record* out,
       left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
       if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
     }
-    const run_status status = backend_->run(left, ec);
+    const run_status status = backend_->run(left, ec, held);
     free_idle();
     if (ec) return 0;
     count = core_.collect(out, capacity);
@@ -194,6 +215,29 @@ void engine::on_transition(registration& r) noexcept {
 
 void engine::on_accept(registration& r, const io_result& result) noexcept {
   backend_->after_accept(r, result);
+}
+
+}  // namespace evsel::detail
+
+namespace evsel::detail {
+
+socket_call_lock::socket_call_lock(socket_state& s) noexcept {
+  // The socket may be added or removed while this thread waits for a lock: what counts is
+  // who owns it once the lock is held. Never two locks at once, so no order to get wrong.
+  for (;;) {
+    engine* const owner = s.owner.load(std::memory_order_acquire);
+    std::mutex& lock = owner != nullptr ? owner->lock() : s.unowned_lock;
+    lock.lock();
+    if (s.owner.load(std::memory_order_acquire) == owner) {
+      held_ = &lock;
+      return;
+    }
+    lock.unlock();
+  }
+}
+
+socket_call_lock::~socket_call_lock() {
+  if (held_ != nullptr) held_->unlock();
 }
 
 }  // namespace evsel::detail

@@ -2,8 +2,10 @@
 // evsel: the backend-neutral poller: argument checks, registrations, the wait loop.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <optional>
 #include <system_error>
 
@@ -19,6 +21,11 @@ namespace evsel::detail {
 
 // Public poller calls validate here and then dispatch to the backend (libuv's pattern);
 // evsel::socket reaches the same object through its registration for the re-enabling hooks.
+//
+// Threads: one mutex guards the poller's state and the state of its registered sockets.
+// add, modify, remove and the socket calls on registered sockets take it; wait holds it
+// except while it blocks in the OS (the backend lets go of it there), so any thread may
+// change registrations while another waits. Waits take turns (wait_turn_).
 class engine {
  public:
   engine();  // throws std::system_error
@@ -34,10 +41,12 @@ class engine {
                    std::chrono::milliseconds timeout,
                    std::error_code& ec) noexcept;
   void wake() noexcept { backend_->wake(); }
-  std::size_t size() const noexcept { return live_; }
+  std::size_t size() const noexcept { return live_.load(std::memory_order_relaxed); }
 
-  // Re-enabling hooks, called by evsel::socket right after the OS call and after it updated
-  // the socket's record and disabled set.
+  std::mutex& lock() noexcept { return lock_; }
+
+  // Re-enabling hooks, called by evsel::socket with lock() held, right after the OS call
+  // and after it updated the socket's record and disabled set.
   void on_recv(registration& r, const io_result& result) noexcept;
   void on_send(registration& r, const io_result& result) noexcept;
   void on_accept(registration& r, const io_result& result) noexcept;
@@ -49,10 +58,26 @@ class engine {
   registration* lookup(socket_state* s, std::error_code& ec) const noexcept;
   void free_idle() noexcept;
 
+  std::mutex lock_;
+  std::mutex wait_turn_;  // one waiter at a time; taken before lock_
   poller_core core_;
   std::optional<backend> backend_;
-  std::size_t live_ = 0;
+  std::atomic<std::size_t> live_{0};
   bool has_detached_ = false;
+};
+
+// Held for the duration of a socket call: the lock of the poller the socket is registered
+// with, or the socket's own while it has none, so that the call and poller calls on other
+// threads see its state whole.
+class socket_call_lock {
+ public:
+  explicit socket_call_lock(socket_state& s) noexcept;
+  ~socket_call_lock();
+  socket_call_lock(const socket_call_lock&) = delete;
+  socket_call_lock& operator=(const socket_call_lock&) = delete;
+
+ private:
+  std::mutex* held_ = nullptr;
 };
 
 }  // namespace evsel::detail

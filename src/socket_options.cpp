@@ -3,6 +3,7 @@
 #include <evsel/error.hpp>
 #include <evsel/socket.hpp>
 
+#include "engine.hpp"
 #include "os.hpp"
 #include "socket_state.hpp"
 
@@ -68,7 +69,10 @@ std::error_code socket::set_linger(bool enabled, std::chrono::seconds timeout) n
 std::error_code socket::set_oob_inline(bool enabled) noexcept {
   if (state_ != nullptr && !state_->is_tcp()) return make_error_code(errc::operation_not_supported);
   const std::error_code ec = set(state_, option::oob_inline, enabled ? 1 : 0);
-  if (!ec) state_->oob_inline = enabled;
+  if (!ec) {
+    const detail::socket_call_lock guard(*state_);  // the backend reads the flag
+    state_->oob_inline = enabled;
+  }
   return ec;
 }
 

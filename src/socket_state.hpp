@@ -3,7 +3,9 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <system_error>
 
 #include <evsel/endpoint.hpp>
@@ -13,6 +15,7 @@
 namespace evsel::detail {
 
 struct registration;
+class engine;
 
 // Where a TCP socket stands; UDP sockets stay idle (connect only sets a default peer).
 enum class connection_stage : std::uint8_t { idle, listening, connecting, connected, failed };
@@ -43,7 +46,13 @@ struct socket_state {
   event recorded = event::none;
   event disabled = event::none;
   std::array<std::error_code, event_bit_count> errors{};
-  registration* reg = nullptr;
+  // The poller the socket is registered with. Written under that poller's lock; read
+  // without it by socket calls, which then take that lock (socket_call_lock).
+  std::atomic<engine*> owner{nullptr};
+  // Taken by socket calls while the socket has no owner, and by add around the moment it
+  // gets one (always after the poller's lock), so that no socket call overlaps an add.
+  std::mutex unowned_lock;
+  registration* reg = nullptr;  // guarded by the owner's lock
 
   bool is_tcp() const noexcept { return transport == protocol::tcp; }
 };

@@ -104,9 +104,14 @@ bool backend::idle(const registration& base) const noexcept {
   return static_cast<const asio_registration&>(base).pending == 0;
 }
 
-run_status backend::run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
+run_status backend::run(std::chrono::milliseconds timeout,
+                        std::error_code& ec,
+                        std::unique_lock<std::mutex>& held) noexcept {
   woken_ = false;
   std::size_t handled = 0;
+  // Handlers run inside run_one/poll_one, on this thread; each takes the lock for itself.
+  engine_lock_ = held.mutex();
+  held.unlock();
   try {
     if (timeout < std::chrono::milliseconds::zero()) {
       handled = io_.run_one();
@@ -122,6 +127,7 @@ run_status backend::run(std::chrono::milliseconds timeout, std::error_code& ec) 
   } catch (const std::bad_alloc&) {
     ec = std::make_error_code(std::errc::not_enough_memory);
   }
+  held.lock();
   if (io_.stopped()) io_.restart();
   if (woken_) return run_status::woken;
   return handled != 0 ? run_status::progress : run_status::timeout;
@@ -133,6 +139,7 @@ void backend::wake() noexcept {
   try {
     boost::asio::post(io_, [this] {
       wake_pending_.store(false, std::memory_order_release);
+      const std::lock_guard<std::mutex> hold(*engine_lock_);
       woken_ = true;
     });
   } catch (...) {
@@ -340,6 +347,7 @@ void backend::start_wait(asio_registration& r, wait_kind kind) noexcept {
       boost::asio::posix::descriptor_base::wait_error};
   try {
     r.descriptor.async_wait(types[kind], [this, &r, kind](const boost::system::error_code& ec) {
+      const std::lock_guard<std::mutex> hold(*engine_lock_);
       on_ready(r, kind, ec == boost::asio::error::operation_aborted);
     });
     r.waiting[kind] = true;

@@ -32,7 +32,9 @@ class backend {
   std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
   bool idle(const registration& r) const noexcept;
-  run_status run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+  run_status run(std::chrono::milliseconds timeout,
+                 std::error_code& ec,
+                 std::unique_lock<std::mutex>& held) noexcept;
   void wake() noexcept;
 
   void after_recv(registration& r, const io_result& result) noexcept;
@@ -58,6 +60,8 @@ class backend {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
   std::atomic<bool> wake_pending_{false};
   bool woken_ = false;
+  // The engine's lock while run() lets go of it: handlers take it for their turn.
+  std::mutex* engine_lock_ = nullptr;
 };
 
 }  // namespace evsel::detail

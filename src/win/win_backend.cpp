@@ -207,14 +207,18 @@ void backend::enumerate(win_registration& r) noexcept {
   record_close_if_due(r);
 }
 
-run_status backend::run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept {
+run_status backend::run(std::chrono::milliseconds timeout,
+                        std::error_code& ec,
+                        std::unique_lock<std::mutex>& held) noexcept {
   DWORD wait_ms = INFINITE;
   if (timeout >= std::chrono::milliseconds::zero()) {
     wait_ms = timeout.count() >= static_cast<long long>(INFINITE)
                   ? INFINITE - 1
                   : static_cast<DWORD>(timeout.count());
   }
+  held.unlock();
   const DWORD result = WaitForSingleObject(signal_event_, wait_ms);
+  held.lock();
   if (result == WAIT_TIMEOUT) return run_status::timeout;
   if (result != WAIT_OBJECT_0) {
     ec = native_error(static_cast<int>(GetLastError()));

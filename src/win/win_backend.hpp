@@ -34,7 +34,9 @@ class backend {
   std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
   bool idle(const registration&) const noexcept { return true; }
-  run_status run(std::chrono::milliseconds timeout, std::error_code& ec) noexcept;
+  run_status run(std::chrono::milliseconds timeout,
+                 std::error_code& ec,
+                 std::unique_lock<std::mutex>& held) noexcept;
   void wake() noexcept;
 
   void after_recv(registration& r, const io_result& result) noexcept;
