@@ -33,8 +33,7 @@ TEST_CASE("A record carries errors only for the events it holds", "[conformance]
 
 TEST_CASE("One wait returns every ready socket up to its capacity, then the rest",
           "[conformance][contract][C13]") {
-  std::vector<tcp_pair> pairs;
-  for (int i = 0; i < 5; ++i) pairs.push_back(make_tcp_pair());
+  std::vector<tcp_pair> pairs = make_tcp_pairs(5);
   evsel::poller poller;
   for (auto& pair : pairs) REQUIRE_FALSE(poller.add(pair.server, event::write, &pair.server));
   std::set<const void*> seen;

@@ -159,8 +159,7 @@ TEST_CASE("Several sockets ready at once are all reported, none lost",
 TEST_CASE("A socket that stays readable does not starve the others",
           "[conformance][lifecycle][C13]") {
   constexpr std::size_t count = 4;
-  std::vector<tcp_pair> pairs;
-  for (std::size_t i = 0; i < count; ++i) pairs.push_back(make_tcp_pair());
+  std::vector<tcp_pair> pairs = make_tcp_pairs(count);
   evsel::poller poller;
   for (auto& pair : pairs) REQUIRE_FALSE(poller.add(pair.server, event::read, &pair.server));
   send_all(pairs[0].client, std::string(1000, 'x'));  // the busy one, first registered

@@ -35,7 +35,7 @@ connections connect_many(std::size_t count) {
 }
 
 // Waits with room for `capacity` records until `expected` records have come or the window
-// ends; counts them per socket index (contexts are indexes + 1).
+// ends; counts them per socket index (contexts from index_context).
 std::vector<int> count_reports(evsel::poller& poller,
                                std::size_t sockets,
                                std::size_t expected,
@@ -50,7 +50,7 @@ std::vector<int> count_reports(evsel::poller& poller,
     const std::size_t n = poller.wait(records.data(), records.size(), 100ms, ec);
     REQUIRE_FALSE(ec);
     for (std::size_t i = 0; i < n; ++i) {
-      const auto index = reinterpret_cast<std::size_t>(records[i].context) - 1;
+      const auto index = context_index(records[i].context);
       REQUIRE(index < sockets);
       CHECK(records[i].occurred == event::read);
       ++seen[index];
@@ -58,10 +58,6 @@ std::vector<int> count_reports(evsel::poller& poller,
     }
   }
   return seen;
-}
-
-void* context_of(std::size_t index) {
-  return reinterpret_cast<void*>(index + 1);
 }
 
 }  // namespace
@@ -72,7 +68,7 @@ TEST_CASE("A thousand registered sockets, each sent one message, are each report
   connections made = connect_many(count);
   evsel::poller poller;
   for (std::size_t i = 0; i < count; ++i) {
-    REQUIRE_FALSE(poller.add(made.servers[i], event::read, context_of(i)));
+    REQUIRE_FALSE(poller.add(made.servers[i], event::read, index_context(i)));
   }
   CHECK(poller.size() == count);
   for (auto& client : made.clients) send_all(client, "x");
@@ -93,7 +89,7 @@ TEST_CASE("A socket flooded at the first position never starves the others",
   // Index 0, registered first, is the busy one: it is read from every time it is reported
   // and its peer has sent far more than one read takes.
   for (std::size_t i = 0; i <= others; ++i) {
-    REQUIRE_FALSE(poller.add(made.servers[i], event::read, context_of(i)));
+    REQUIRE_FALSE(poller.add(made.servers[i], event::read, index_context(i)));
   }
   send_all(made.clients[0], std::string(64 * 1024, 'f'));
   for (std::size_t i = 1; i <= others; ++i) send_all(made.clients[i], "x");
@@ -109,7 +105,7 @@ TEST_CASE("A socket flooded at the first position never starves the others",
     const std::size_t n = poller.wait(records.data(), records.size(), expect_window, ec);
     REQUIRE_FALSE(ec);
     for (std::size_t i = 0; i < n; ++i) {
-      const auto index = reinterpret_cast<std::size_t>(records[i].context) - 1;
+      const auto index = context_index(records[i].context);
       REQUIRE(index <= others);
       ++seen[index];
       if (index == 0) {

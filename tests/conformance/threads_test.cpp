@@ -18,14 +18,6 @@ using evsel::event;
 
 namespace {
 
-void* context_of(std::size_t index) {
-  return reinterpret_cast<void*>(index + 1);
-}
-
-std::size_t index_of(const void* context) {
-  return reinterpret_cast<std::size_t>(context) - 1;
-}
-
 // Reads until would-block; the socket may be removed by another thread meanwhile.
 void drain_quietly(evsel::socket& s) {
   char buffer[4096];
@@ -51,8 +43,7 @@ std::thread start_feeder(std::vector<tcp_pair>& pairs, std::atomic<bool>& stop) 
 TEST_CASE("add, modify, remove and wake from other threads while one waits stay consistent",
           "[conformance][threads]") {
   constexpr std::size_t count = 24;
-  std::vector<tcp_pair> pairs;
-  for (std::size_t i = 0; i < count; ++i) pairs.push_back(make_tcp_pair());
+  std::vector<tcp_pair> pairs = make_tcp_pairs(count);
   evsel::poller poller;
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> records{0};
@@ -66,7 +57,7 @@ TEST_CASE("add, modify, remove and wake from other threads while one waits stay 
       const std::size_t n = poller.wait(ready.data(), ready.size(), 20ms, ec);
       if (ec) ++wait_errors;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t index = index_of(ready[i].context);
+        const std::size_t index = context_index(ready[i].context);
         if (index >= count) {
           ++bad_contexts;
           continue;
@@ -93,7 +84,7 @@ TEST_CASE("add, modify, remove and wake from other threads while one waits stay 
         std::error_code ec;
         switch (random() % 4) {
           case 0:
-            ec = poller.add(s, mask, context_of(index));
+            ec = poller.add(s, mask, index_context(index));
             break;
           case 1:
             ec = poller.modify(s, mask);
@@ -133,22 +124,21 @@ TEST_CASE("add, modify, remove and wake from other threads while one waits stay 
   event_log log(poller);
   for (std::size_t i = 0; i < count; ++i) {
     drain_quietly(pairs[i].server);
-    REQUIRE_FALSE(poller.add(pairs[i].server, event::read, context_of(i)));
+    REQUIRE_FALSE(poller.add(pairs[i].server, event::read, index_context(i)));
     send_all(pairs[i].client, "x");
   }
   for (std::size_t i = 0; i < count; ++i) {
     INFO("socket " << i);
-    CHECK(log.next(context_of(i)).has(event::read));
+    CHECK(log.next(index_context(i)).has(event::read));
   }
 }
 
 TEST_CASE("A wait that starts after remove returned never reports the removed socket",
           "[conformance][threads]") {
-  std::vector<tcp_pair> pairs;
-  pairs.push_back(make_tcp_pair());
+  std::vector<tcp_pair> pairs = make_tcp_pairs(1);
   evsel::socket& watched = pairs[0].server;
   evsel::poller poller;
-  REQUIRE_FALSE(poller.add(watched, event::read, context_of(0)));
+  REQUIRE_FALSE(poller.add(watched, event::read, index_context(0)));
   std::atomic<bool> stop{false};
   std::atomic<bool> removed{false};
   std::atomic<std::size_t> before{0};     // reports from waits that started before remove

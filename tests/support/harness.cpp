@@ -75,6 +75,13 @@ evsel::network_events wait_alone(evsel::socket& s, event mask, ms timeout) {
   return seen;
 }
 
+std::vector<tcp_pair> make_tcp_pairs(std::size_t count) {
+  std::vector<tcp_pair> pairs;
+  pairs.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) pairs.push_back(make_tcp_pair());
+  return pairs;
+}
+
 evsel::socket accept_one(evsel::socket& listener) {
   const auto deadline = clock::now() + expect_window;
   for (;;) {

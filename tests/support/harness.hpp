@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <evsel/evsel.hpp>
 
@@ -43,6 +44,16 @@ struct tcp_pair {
   evsel::socket server;  // returned by accept
 };
 tcp_pair make_tcp_pair(evsel::address_family family = evsel::address_family::ipv4);
+// `count` such pairs.
+std::vector<tcp_pair> make_tcp_pairs(std::size_t count);
+
+// A context value that names socket `index` of a test's list, and back.
+inline void* index_context(std::size_t index) {
+  return reinterpret_cast<void*>(index + 1);
+}
+inline std::size_t context_index(const void* context) {
+  return reinterpret_cast<std::size_t>(context) - 1;
+}
 // Accepts one connection on `listener`, waiting up to expect_window.
 evsel::socket accept_one(evsel::socket& listener);
 
