@@ -71,7 +71,7 @@ run_suites() {  # <dir> <label for the report> [ctest args...]
     tail -n 200 "$dir/ctest.log" >&2
     return $status
   fi
-  for suite in conformance unit chat_unit chat chat-stress; do
+  for suite in conformance unit chat_unit chat chat-stress stress; do
     local total
     total=$(ctest --test-dir "$dir" -N -L "^$suite(-wine-deviation)?\$" |
       sed -n 's/^Total Tests: //p')
