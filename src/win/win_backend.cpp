@@ -249,6 +249,15 @@ void backend::after_recv(registration& base, const io_result& /*result*/) noexce
   record_close_if_due(static_cast<win_registration&>(base));
 }
 
+void backend::after_accept(registration& base, const io_result& result) noexcept {
+  // The accepted socket inherited the listener's selection and event, and accept cancelled
+  // that (G7: accepted sockets report nothing until added). Cancelling can reset the shared
+  // event while it announces the next connection (seen under Wine with thousands of
+  // connections queued: the listener was never reported again). Setting it costs one look
+  // at the listener in the next wait; the kernel's record decides what is reported.
+  if (!result.ec) WSASetEvent(static_cast<win_registration&>(base).event);
+}
+
 void backend::after_transition(registration& base) noexcept {
   auto& r = static_cast<win_registration&>(base);
   if (r.socket->receive_shut) (void)select(r);  // keep taking arriving data off, see select

@@ -40,8 +40,8 @@ class backend {
   void wake() noexcept;
 
   void after_recv(registration& r, const io_result& result) noexcept;
-  void after_send(registration&, const io_result&) noexcept {}    // the kernel re-records write
-  void after_accept(registration&, const io_result&) noexcept {}  // and accept
+  void after_send(registration&, const io_result&) noexcept {}  // the kernel re-records write
+  void after_accept(registration& r, const io_result& result) noexcept;
   void after_transition(registration& r) noexcept;
 
  private:

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -71,6 +72,8 @@ TEST_CASE("add, modify, remove and wake from other threads while one waits stay 
 
   // Every control thread works on every socket: the calls race with each other too.
   std::atomic<std::size_t> unexpected_errors{0};
+  std::mutex first_error_lock;
+  std::string first_error;
   std::vector<std::thread> controls;
   for (unsigned seed = 1; seed <= 3; ++seed) {
     controls.emplace_back([&, seed] {
@@ -97,7 +100,10 @@ TEST_CASE("add, modify, remove and wake from other threads while one waits stay 
             break;
         }
         if (ec && ec != evsel::errc::already_registered && ec != evsel::errc::not_registered) {
-          ++unexpected_errors;
+          if (unexpected_errors++ == 0) {
+            const std::lock_guard<std::mutex> hold(first_error_lock);
+            first_error = ec.message();
+          }
         }
       }
     });
@@ -107,6 +113,7 @@ TEST_CASE("add, modify, remove and wake from other threads while one waits stay 
   feeder.join();
   waiter.join();
 
+  INFO("first unexpected error: " << first_error);
   CHECK(unexpected_errors == 0);
   CHECK(bad_contexts == 0);
   CHECK(wait_errors == 0);
@@ -175,4 +182,36 @@ TEST_CASE("A wait that starts after remove returned never reports the removed so
   CHECK(before > 0);
   CHECK(straddled <= 1);  // documented: a wait in progress may report it at most once
   CHECK(after == 0);
+}
+
+TEST_CASE("Pollers in different threads wait at the same time, each on its own sockets",
+          "[conformance][threads]") {
+  constexpr std::size_t per_poller = 8;
+  std::vector<tcp_pair> pairs = make_tcp_pairs(2 * per_poller);
+  evsel::poller pollers[2];
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    REQUIRE_FALSE(pollers[i / per_poller].add(pairs[i].server, event::read, index_context(i)));
+  }
+  std::atomic<std::size_t> strangers{0};
+  std::atomic<std::size_t> seen[2] = {{0}, {0}};
+  std::vector<std::thread> waiters;
+  for (std::size_t p = 0; p < 2; ++p) {
+    waiters.emplace_back([&, p] {
+      std::array<evsel::ready_record, 4> ready;
+      const auto until = std::chrono::steady_clock::now() + expect_window;
+      while (seen[p].load() < per_poller && std::chrono::steady_clock::now() < until) {
+        std::error_code ec;
+        const std::size_t n = pollers[p].wait(ready.data(), ready.size(), 50ms, ec);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (context_index(ready[i].context) / per_poller != p) ++strangers;
+          ++seen[p];
+        }
+      }
+    });
+  }
+  for (auto& pair : pairs) send_all(pair.client, "x");
+  for (auto& waiter : waiters) waiter.join();
+  CHECK(strangers == 0);
+  CHECK(seen[0] == per_poller);
+  CHECK(seen[1] == per_poller);
 }

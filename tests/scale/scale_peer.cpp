@@ -10,11 +10,8 @@
 
 #include <evsel/evsel.hpp>
 
+#include "descriptor_limit.hpp"
 #include "number_argument.hpp"
-
-#if !defined(_WIN32)
-#include <sys/resource.h>
-#endif
 
 namespace {
 
@@ -27,18 +24,6 @@ constexpr std::size_t max_connecting = 256;
 int fail(const std::string& why) {
   std::fprintf(stderr, "evsel-scale-peer: FAILED: %s\n", why.c_str());
   return 1;
-}
-
-void raise_descriptor_limit(std::size_t wanted) {
-#if !defined(_WIN32)
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < wanted) {
-    limit.rlim_cur = wanted < limit.rlim_max ? wanted : limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-#else
-  (void)wanted;
-#endif
 }
 
 void* index_context(std::size_t index) {
@@ -224,7 +209,7 @@ int main(int argc, char** argv) {
     return usage();
   }
   if (next != argc || count == 0) return usage();
-  raise_descriptor_limit(static_cast<std::size_t>(count) + 64);
+  evsel_examples::raise_descriptor_limit(static_cast<std::size_t>(count) + 64);
   const auto deadline = clock_type::now() + std::chrono::seconds(timeout);
   try {
     return mode == "serve" ? serve(count, deadline) : connect_all(server, count, deadline);

@@ -18,7 +18,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"${runner[@]}" "$peer" serve --connections "$connections" --timeout 240 >"$work/serve.out" 2>&1 &
+"${runner[@]}" "$peer" serve --connections "$connections" --timeout 120 >"$work/serve.out" 2>&1 &
 server_pid=$!
 for ((tries = 400; tries > 0; tries--)); do
   grep -q "listening on" "$work/serve.out" && break
@@ -27,7 +27,7 @@ done
 address=$(sed -n 's/^listening on \([0-9.:]*\).*/\1/p' "$work/serve.out" | tr -d '\r')
 [ -n "$address" ] || { cat "$work/serve.out"; echo "FAIL: the serving side did not start"; exit 1; }
 status=0
-"${runner[@]}" "$peer" connect "$address" --connections "$connections" --timeout 240 || status=$?
+"${runner[@]}" "$peer" connect "$address" --connections "$connections" --timeout 120 || status=$?
 serve_status=0
 wait "$server_pid" || serve_status=$?
 server_pid=

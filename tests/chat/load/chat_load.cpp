@@ -12,11 +12,8 @@
 
 #include <evsel/evsel.hpp>
 
+#include "descriptor_limit.hpp"
 #include "load_options.hpp"
-
-#if !defined(_WIN32)
-#include <sys/resource.h>
-#endif
 
 namespace evsel_chat_load {
 namespace {
@@ -53,19 +50,6 @@ std::string message_text(std::size_t seq, std::size_t payload) {
   return text;
 }
 
-// Lets this process hold a socket per client (POSIX soft limits are often 1024).
-void raise_descriptor_limit(std::size_t wanted) {
-#if !defined(_WIN32)
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < wanted) {
-    limit.rlim_cur = std::min<rlim_t>(wanted, limit.rlim_max);
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-#else
-  (void)wanted;
-#endif
-}
-
 class load_run {
  public:
   explicit load_run(const load_options& options)
@@ -80,7 +64,7 @@ class load_run {
   }
 
   int run() {
-    raise_descriptor_limit(clients_.size() + 64);
+    evsel_examples::raise_descriptor_limit(clients_.size() + 64);
     const auto started = clock::now();
     deadline_ = started + options_.timeout;
     std::vector<evsel::ready_record> records(256);
