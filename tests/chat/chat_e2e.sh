@@ -17,6 +17,8 @@ client_program=${EVSEL_CHAT_CLIENT:?}
 
 # Under Wine a process starts in about a second, and a busy machine makes it slower.
 window=20
+# A program run that must end by itself (help, a refusal, a bad option): bounded too.
+once=(timeout "$window" "${runner[@]}")
 work=$(mktemp -d)
 server_pid=
 declare -A client_pid client_fd
@@ -345,7 +347,7 @@ scenario_client() {
   open_client c nc
   expect c "$(welcome guest1 1)"
   status=0
-  "${runner[@]}" "$client_program" "127.0.0.1:$port" </dev/null >"$work/refused.out" 2>&1 ||
+  "${once[@]}" "$client_program" "127.0.0.1:$port" </dev/null >"$work/refused.out" 2>&1 ||
     status=$?
   [ "$status" -eq 1 ] || fail "a refused evsel-chat-client exited with status $status"
   grep -q "^! server full" "$work/refused.out" || fail "the refused client did not print why"
@@ -411,22 +413,22 @@ scenario_ipv6() {
 }
 
 scenario_options() {
-  "${runner[@]}" "$server_program" --help >"$work/help.out" 2>&1 || fail "--help failed"
+  "${once[@]}" "$server_program" --help >"$work/help.out" 2>&1 || fail "--help failed"
   grep -q -- "--max-queue" "$work/help.out" || fail "--help does not list --max-queue"
-  "${runner[@]}" "$server_program" --version >"$work/version.out" 2>&1 || fail "--version"
+  "${once[@]}" "$server_program" --version >"$work/version.out" 2>&1 || fail "--version"
   grep -Eq "^evsel-chat-server [0-9]+\.[0-9]+\.[0-9]+" "$work/version.out" || fail "version"
   local status
   for bad in "--max-line abc" "--max-clients 0" "--listen nowhere" "--bogus" "--max-queue"; do
     status=0
     # shellcheck disable=SC2086
-    "${runner[@]}" "$server_program" $bad >"$work/bad.out" 2>&1 || status=$?
+    "${once[@]}" "$server_program" $bad >"$work/bad.out" 2>&1 || status=$?
     [ "$status" -eq 2 ] || fail "'$bad' gave status $status, not 2"
     grep -q "^evsel-chat-server: " "$work/bad.out" || fail "'$bad' gave no message"
   done
   # A port already taken: a clear error and status 1.
   start_server
   status=0
-  "${runner[@]}" "$server_program" --listen "127.0.0.1:$port" >"$work/taken.out" 2>&1 ||
+  "${once[@]}" "$server_program" --listen "127.0.0.1:$port" >"$work/taken.out" 2>&1 ||
     status=$?
   [ "$status" -eq 1 ] || fail "a taken port gave status $status"
   grep -q "cannot listen on 127.0.0.1:$port" "$work/taken.out" || fail "no message for a taken port"

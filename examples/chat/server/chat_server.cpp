@@ -46,8 +46,7 @@ endpoint chat_server::local_endpoint() const {
 }
 
 std::error_code chat_server::run(const std::function<bool()>& stop_requested) {
-  while (!stopping_) {
-    if (stop_requested()) break;
+  while (!stop_requested()) {
     if (const std::error_code ec = serve_once(time_to_next_deadline(stop_check_interval))) {
       return ec;
     }
@@ -275,8 +274,7 @@ chat_server::clock::duration chat_server::time_to_next_deadline(clock::duration 
 
 void chat_server::shut_down() {
   stopping_ = true;
-  (void)poller_.remove(listener_);
-  listener_.close();
+  listener_.close();  // also takes it off the poller
   for (session& s : sessions_) {
     if (s.phase == session_phase::member)
       leave(s, "server shutting down", "* server shutting down");
