@@ -10,33 +10,11 @@ build="${EVSEL_BUILD_DIR:-$top/build}"
 jobs=$(nproc 2>/dev/null || echo 2)
 test_jobs="${EVSEL_TEST_JOBS:-8}"
 
-say() { printf '\n== %s\n' "$*"; }
-die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
 
-# Installs the Debian packages that are missing (apt-get as root, or through sudo).
-need_packages() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
-      missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  command -v apt-get >/dev/null || die "missing packages: ${missing[*]} (and no apt-get)"
-  local sudo=()
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || die "missing packages: ${missing[*]}; install them as root"
-    sudo=(sudo)
-  fi
-  say "installing ${missing[*]}"
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-    "${missing[@]}" >/dev/null
-}
-
-linux_packages=(cmake make g++ libboost-dev catch2)
 # Real chat clients that the end-to-end tests drive.
 client_packages=(socat netcat-openbsd)
-windows_packages=(g++-mingw-w64-x86-64-posix wine wine64)
 
 configure_and_build() {  # <dir> [cmake args...]
   local dir=$1
@@ -44,20 +22,6 @@ configure_and_build() {  # <dir> [cmake args...]
   cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DEVSEL_WARNINGS_AS_ERRORS=ON "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
 }
-
-# Wine: one private prefix, and a persistent wineserver started outside ctest (started
-# inside, it keeps ctest's pipes open and ctest hangs).
-wine_env() {
-  export WINEPREFIX="$build/wine-prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-  export WINEARCH=win64
-}
-wine_start() {
-  wine_env
-  mkdir -p "$WINEPREFIX"
-  wineserver -p 2>/dev/null || true  # fails only when a server for this prefix already runs
-  wine wineboot >/dev/null 2>&1 || die "wineboot failed (WINEPREFIX=$WINEPREFIX)"
-}
-wine_stop() { wineserver -k 2>/dev/null || true; }
 
 # "<suite> registered/passed" for one backend's build, from CTest's own summary.
 run_suites() {  # <dir> <label for the report> [ctest args...]
@@ -138,7 +102,7 @@ cmd_test() {
     tee -a "$build/summary.txt"
 
   say "Windows: native backend, MinGW-w64 build under Wine"
-  wine_start
+  wine_start "$build"
   trap wine_stop EXIT
   configure_and_build "$build/mingw" \
     -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchains/mingw-w64-x86_64.cmake"

@@ -1,30 +1,367 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# evsel benchmarks: Release builds of both backends, the Asio one natively and the native
-# one under Wine, each measured against itself within the same run (ratios).
-#   bench/run.sh [evsel-idle-bench options, e.g. --trips 20000 --repetitions 7]
+# evsel benchmarks: evsel's echo and chat servers against a raw-epoll and a plain Boost.Asio
+# server, measured in one run with the repetitions interleaved across servers, the server
+# and the load generator pinned to different cores. Every figure that matters is a ratio to
+# raw epoll from the same run, since these machines are noisy.
+#   bench/run.sh                the full matrix (about 15 minutes): table and plot
+#   bench/run.sh --smoke        every kind of cell once, briefly (./run.sh test runs this)
+# Options:
+#   --reps N            repetitions of every cell (default 5; the table shows medians)
+#   --duration SECONDS  measurement window of a timed cell (default 2)
+#   --no-wine           skip the native backend's cells under Wine
+#   --build DIR         use this existing Linux build instead of a Release build
+#   --wine-build DIR    likewise for the MinGW build
+#   --out DIR           where results.txt, table.md and echo.png go (default build/bench)
+#   --idle-bench        also run evsel-idle-bench (idle sockets, register/remove costs)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="${EVSEL_BUILD_DIR:-$top/build}"
 jobs=$(nproc 2>/dev/null || echo 2)
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
 
-release() {  # <dir> [cmake args...]
-  local dir=$1
+reps=5 duration=2 warmup=0.5 smoke=0 wine=1 idle_bench=0
+linux_build="" mingw_build="" out="$build/bench"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1 reps=1 duration=0.3 warmup=0.1 ;;
+    --reps) reps=${2:?}; shift ;;
+    --duration) duration=${2:?}; shift ;;
+    --no-wine) wine=0 ;;
+    --build) linux_build=${2:?}; shift ;;
+    --wine-build) mingw_build=${2:?}; shift ;;
+    --out) out=${2:?}; shift ;;
+    --idle-bench) idle_bench=1 ;;
+    *) die "unknown option $1 (see the comment at the top of bench/run.sh)" ;;
+  esac
   shift
-  cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DEVSEL_BUILD_TESTS=OFF "$@" >/dev/null
-  cmake --build "$dir" -j "$jobs" --target evsel-idle-bench >/dev/null
+done
+[[ "$reps" =~ ^[1-9][0-9]*$ ]] || die "--reps wants a whole number of at least 1"
+[[ "$duration" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--duration wants seconds"
+
+packages=("${linux_packages[@]}" gnuplot-nox)
+[ $wine = 1 ] && packages+=("${windows_packages[@]}")
+need_packages "${packages[@]}"
+mkdir -p "$out"
+
+# --- builds -------------------------------------------------------------------------------
+linux_targets=(evsel-echo-server evsel-chat-server evsel-chat-load evsel-bench-load
+  evsel-bench-epoll-echo evsel-bench-asio-echo evsel-bench-epoll-chat evsel-idle-bench)
+if [ -z "$linux_build" ]; then
+  linux_build="$build/bench-linux"
+  say "Release build (Linux)"
+  # The chat load test lives with the tests.
+  cmake -S "$top" -B "$linux_build" -DCMAKE_BUILD_TYPE=Release -DEVSEL_BUILD_TESTS=ON >/dev/null
+fi
+cmake --build "$linux_build" -j "$jobs" --target "${linux_targets[@]}" >/dev/null
+if [ $wine = 1 ]; then
+  if [ -z "$mingw_build" ]; then
+    mingw_build="$build/bench-mingw"
+    say "Release build (MinGW-w64, for Wine)"
+    cmake -S "$top" -B "$mingw_build" -DCMAKE_BUILD_TYPE=Release -DEVSEL_BUILD_TESTS=OFF \
+      -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchains/mingw-w64-x86_64.cmake" >/dev/null
+  fi
+  cmake --build "$mingw_build" -j "$jobs" --target evsel-echo-server >/dev/null
+fi
+bin="$linux_build"
+load="$bin/bench/loadgen/evsel-bench-load"
+chat_load="$bin/tests/chat/load/evsel-chat-load"
+declare -A echo_server=(
+  [epoll]="$bin/bench/baselines/evsel-bench-epoll-echo"
+  [asio]="$bin/bench/baselines/evsel-bench-asio-echo"
+  [evsel]="$bin/examples/echo/evsel-echo-server")
+declare -A chat_server=(
+  [epoll]="$bin/bench/baselines/evsel-bench-epoll-chat"
+  [evsel]="$bin/examples/chat/server/evsel-chat-server --quiet")
+
+# --- pinning, servers, one measurement ----------------------------------------------------
+# The server gets the last core and the load generator the one before it; on one core they
+# share it (the figures are then only good for comparing servers with each other).
+cores=$(nproc 2>/dev/null || echo 1)
+if [ "$cores" -ge 2 ]; then
+  pin_server=(taskset -c $((cores - 1)))
+  pin_load=(taskset -c $((cores - 2)))
+else
+  pin_server=() pin_load=()
+fi
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+port=$((21000 + $$ % 4000))
+server_pid=""
+results="$out/results.txt"
+: >"$results"
+
+listening() {  # <port>: some socket listens on it (IPv4 or IPv6)
+  local hex
+  hex=$(printf '%04X' "$1")
+  grep -qE "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:[0-9A-F]+ 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
-echo "== Linux, Asio backend"
-release "$build/bench-linux"
-"$build/bench-linux/bench/evsel-idle-bench" "$@"
+start_server() {  # <log> <command...>: starts it on $port, pinned, and waits until it listens
+  local log=$1
+  shift
+  "${pin_server[@]}" "$@" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 200); do
+    listening "$port" && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  cat "$log" >&2
+  die "the server did not start listening on port $port: $*"
+}
 
-echo
-echo "== Windows, native backend, under Wine (no target: Wine's wait threads are not Windows')"
-release "$build/bench-mingw" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchains/mingw-w64-x86_64.cmake"
-export WINEPREFIX="$build/wine-prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WINEARCH=win64
-mkdir -p "$WINEPREFIX"
-wineserver -p 2>/dev/null || true
-wine wineboot >/dev/null 2>&1
-wine "$build/bench-mingw/bench/evsel-idle-bench.exe" "$@" | tr -d '\r'
-wineserver -k 2>/dev/null || true
+stop_server() {  # <log> <expect exit 0: 1|0>
+  local log=$1 strict=$2 status=0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 100); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" || status=$?
+  if [ "$strict" = 1 ] && [ $status -ne 0 ]; then
+    cat "$log" >&2
+    die "the server exited with status $status after SIGTERM (expected 0)"
+  fi
+}
+
+# Runs one cell once: <kind> <cell> <server name> <server command> <strict exit> <load...>.
+# The load command's result line is kept, tagged; a failed check ends the whole run.
+measure() {
+  local kind=$1 cell=$2 name=$3 command=$4 strict=$5
+  shift 5
+  port=$((port + 1))
+  local log="$out/server.log" line status=0
+  # shellcheck disable=SC2086  # the command is a path plus fixed options, split on purpose
+  start_server "$log" $command
+  line=$("${pin_load[@]}" "$@" --server-pid "$server_pid" 2>"$out/load.log" |
+    grep '^result ') || status=$?
+  stop_server "$log" "$strict"
+  if [ $status -ne 0 ] || [ -z "$line" ]; then
+    cat "$out/load.log" >&2
+    die "$kind $cell against $name failed: $*"
+  fi
+  printf '%s %s %s %s\n' "$kind" "$cell" "$name" "${line#result }" >>"$results"
+  printf '  %-9s %-12s %-6s %s\n' "$kind" "$cell" "$name" \
+    "$(field ops_per_s "$line")$(field deliveries_per_s "$line") per s"
+}
+
+field() {  # <key> <result line>: the value, or nothing
+  sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"
+}
+
+# Every repetition runs every server on a cell before the next cell, in an order that turns
+# with the repetition, so that a slow minute hurts all servers alike.
+rotate() {  # <rep> <names...>
+  local rep=$1
+  shift
+  local names=("$@") n=$#
+  for ((i = 0; i < n; i++)); do printf '%s ' "${names[$(((i + rep) % n))]}"; done
+}
+
+# --- the matrix ---------------------------------------------------------------------------
+if [ $smoke = 1 ]; then
+  echo_cells=("64 1" "64 100" "16384 100")
+  pingpong_cells=(1)
+  chat_cells=("100 10 4")
+  idle_connections=1000
+else
+  echo_cells=("64 1" "64 100" "64 1000" "64 10000" "16384 1" "16384 100" "16384 1000" "16384 10000")
+  pingpong_cells=(1 100)
+  chat_cells=("100 100 4" "1000 5 2")  # clients, lines each, window
+  idle_connections=10000
+fi
+timing=(--duration "$duration" --warmup "$warmup")
+
+# Messages in flight per connection: deep for small messages; for 16 KiB kept to what the
+# kernel buffers hold without the load generator measuring its own queueing.
+echo_depth() {  # <size> <connections>
+  if [ "$1" -le 1024 ]; then echo 16; elif [ "$2" -le 100 ]; then echo 4; else echo 1; fi
+}
+
+say "Matrix: $reps repetition(s), ${duration} s windows, results in $results"
+for ((rep = 0; rep < reps; rep++)); do
+  echo "repetition $((rep + 1)) of $reps"
+  for cell in "${echo_cells[@]}"; do
+    read -r size conns <<<"$cell"
+    for name in $(rotate "$rep" epoll asio evsel); do
+      measure echo "$size/$conns" "$name" "${echo_server[$name]}" 1 \
+        "$load" echo --connect "127.0.0.1:$((port + 1))" --connections "$conns" \
+        --size "$size" --depth "$(echo_depth "$size" "$conns")" "${timing[@]}"
+    done
+  done
+  for conns in "${pingpong_cells[@]}"; do
+    for name in $(rotate "$rep" epoll asio evsel); do
+      measure pingpong "64/$conns" "$name" "${echo_server[$name]}" 1 \
+        "$load" pingpong --connect "127.0.0.1:$((port + 1))" --connections "$conns" \
+        --size 64 "${timing[@]}"
+    done
+  done
+  for name in $(rotate "$rep" epoll asio evsel); do
+    measure connect "16" "$name" "${echo_server[$name]}" 1 \
+      "$load" connect --connect "127.0.0.1:$((port + 1))" --concurrency 16 --size 16 \
+      "${timing[@]}"
+  done
+  for cell in "${chat_cells[@]}"; do
+    read -r clients lines window <<<"$cell"
+    for name in $(rotate "$rep" epoll evsel); do
+      measure chat "$clients" "$name" "${chat_server[$name]}" 1 \
+        "$chat_load" --server "127.0.0.1:$((port + 1))" --clients "$clients" \
+        --messages "$lines" --payload 32 --window "$window" --timeout 120
+    done
+  done
+  for name in $(rotate "$rep" epoll asio evsel); do
+    measure idle "$idle_connections" "$name" "${echo_server[$name]}" 1 \
+      "$load" idle --connect "127.0.0.1:$((port + 1))" --connections "$idle_connections"
+  done
+done
+
+if [ $wine = 1 ]; then
+  say "Native backend under Wine (informational, no target: Wine is not Windows)"
+  wine_start "$build"
+  trap wine_stop EXIT
+  wine_server="wine $mingw_build/examples/echo/evsel-echo-server.exe"
+  wine_cells=("64 100")
+  [ $smoke = 1 ] || wine_cells=("64 1" "64 100" "16384 100")
+  for ((rep = 0; rep < reps; rep++)); do
+    for cell in "${wine_cells[@]}"; do
+      read -r size conns <<<"$cell"
+      # Under Wine, SIGTERM ends the process without its handler: its exit status is not 0.
+      measure wine-echo "$size/$conns" evsel-wine "$wine_server" 0 \
+        "$load" echo --connect "127.0.0.1:$((port + 1))" --connections "$conns" \
+        --size "$size" --depth "$(echo_depth "$size" "$conns")" "${timing[@]}"
+    done
+    [ $smoke = 1 ] || measure wine-pingpong "64/1" evsel-wine "$wine_server" 0 \
+      "$load" pingpong --connect "127.0.0.1:$((port + 1))" --connections 1 --size 64 "${timing[@]}"
+  done
+  wine_stop
+  trap - EXIT
+fi
+
+# --- the table ----------------------------------------------------------------------------
+median() {  # numbers on stdin
+  sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+stat() {  # <kind> <cell> <server> <key>: the median over the repetitions
+  awk -v k="$1" -v c="$2" -v s="$3" '$1 == k && $2 == c && $3 == s' "$results" |
+    while read -r line; do field "$4" "$line"; done | median
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+check() {  # <value> <op> <limit>: ok / MISSED
+  awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
+    if (v == "n/a" || v == "nan") { print "n/a"; exit }
+    pass = (op == ">=") ? (v + 0 >= l + 0) : (v + 0 <= l + 0)
+    print pass ? "ok" : "MISSED" }'
+}
+
+table="$out/table.md"
+{
+  echo "Medians of $reps repetition(s); ratios are to raw epoll in the same run."
+  echo "Throughput in operations per second (echo: messages; ping-pong: round trips;"
+  echo "connect: connections; chat: deliveries). CPU: server CPU time per operation."
+  echo
+  echo "| cell | raw epoll /s | Asio ratio | evsel ratio | evsel/Asio | evsel CPU/op ratio | evsel p99 ratio | targets |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  for kind in echo pingpong connect; do
+    case $kind in
+      echo) cells=("${echo_cells[@]}") ;;
+      pingpong) cells=("${pingpong_cells[@]/#/64 }") ;;
+      connect) cells=("16 ") ;;
+    esac
+    for cell in "${cells[@]}"; do
+      read -r size conns <<<"$cell"
+      key="$size/$conns"
+      [ "$kind" = connect ] && key=16
+      e=$(stat "$kind" "$key" epoll ops_per_s)
+      a=$(stat "$kind" "$key" asio ops_per_s)
+      v=$(stat "$kind" "$key" evsel ops_per_s)
+      vr=$(ratio "$v" "$e")
+      va=$(ratio "$v" "$a")
+      cpu=$(ratio "$(stat "$kind" "$key" evsel server_cpu_us_per_op)" \
+        "$(stat "$kind" "$key" epoll server_cpu_us_per_op)")
+      p99=$(ratio "$(stat "$kind" "$key" evsel p99_us)" "$(stat "$kind" "$key" epoll p99_us)")
+      marks="vs Asio $(check "$va" '>=' 1.0)"
+      case $kind in
+        echo) marks="thr $(check "$vr" '>=' 0.90), cpu $(check "$cpu" '<=' 1.15), $marks" ;;
+        pingpong) marks="thr $(check "$vr" '>=' 0.90), p99 $(check "$p99" '<=' 1.3), $marks" ;;
+      esac
+      printf '| %s %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$kind" "$key" "$e" \
+        "$(ratio "$a" "$e")" "$vr" "$va" "$cpu" "$p99" "$marks"
+    done
+  done
+  for cell in "${chat_cells[@]}"; do
+    read -r clients _ <<<"$cell"
+    e=$(stat chat "$clients" epoll deliveries_per_s)
+    v=$(stat chat "$clients" evsel deliveries_per_s)
+    cpu=$(ratio "$(stat chat "$clients" evsel server_cpu_us_per_delivery)" \
+      "$(stat chat "$clients" epoll server_cpu_us_per_delivery)")
+    p99=$(ratio "$(stat chat "$clients" evsel p99_us)" "$(stat chat "$clients" epoll p99_us)")
+    printf '| chat %s clients | %.0f | | %s | | %s | %s | no loss or reordering: ok, p99 %s |\n' \
+      "$clients" "$e" "$(ratio "$v" "$e")" "$cpu" "$p99" "$(check "$p99" '<=' 1.5)"
+  done
+  echo
+  echo "Server memory per idle connection at $idle_connections connections (RSS growth / connections):"
+  echo
+  echo "| server | bytes per connection | target |"
+  echo "|---|---:|---|"
+  for name in epoll asio evsel; do
+    b=$(stat idle "$idle_connections" "$name" server_rss_per_conn_bytes)
+    t=""
+    [ "$name" = evsel ] && t="<= 1024: $(check "$b" '<=' 1024)"
+    printf '| %s | %.0f | %s |\n' "$name" "$b" "$t"
+  done
+  if [ $wine = 1 ]; then
+    echo
+    echo "Native backend under Wine 8.0 (informational; Wine's wait threads and wineserver are not Windows):"
+    echo
+    echo "| cell | evsel under Wine /s | ratio to raw epoll on Linux |"
+    echo "|---|---:|---:|"
+    awk '$1 ~ /^wine-/ { print $1, $2 }' "$results" | sort -u | while read -r kind cell; do
+      w=$(stat "$kind" "$cell" evsel-wine ops_per_s)
+      e=$(stat "${kind#wine-}" "$cell" epoll ops_per_s)
+      printf '| %s %s | %.0f | %s |\n' "${kind#wine-}" "$cell" "$w" "$(ratio "$w" "$e")"
+    done
+  fi
+} >"$table"
+
+# --- the plot: echo throughput against connections, every server --------------------------
+plot_data="$out/echo.dat"
+{
+  echo "# size connections epoll asio evsel (messages per second, medians)"
+  for cell in "${echo_cells[@]}"; do
+    read -r size conns <<<"$cell"
+    printf '%s %s %s %s %s\n' "$size" "$conns" "$(stat echo "$size/$conns" epoll ops_per_s)" \
+      "$(stat echo "$size/$conns" asio ops_per_s)" "$(stat echo "$size/$conns" evsel ops_per_s)"
+  done
+} >"$plot_data"
+gnuplot <<EOF
+set terminal pngcairo size 1100,450 font ",10"
+set output "$out/echo.png"
+set multiplot layout 1,2 title "Echo throughput against connections (medians of $reps; loopback, server on one core)"
+set logscale x
+set xlabel "connections"
+set ylabel "messages per second"
+set key bottom left
+set grid
+set yrange [0:*]
+do for [size in "64 16384"] {
+  set title sprintf("%s-byte messages", size)
+  plot "$plot_data" using (\$1 == size + 0 ? \$2 : 1/0):3 with linespoints title "raw epoll", \
+       "" using (\$1 == size + 0 ? \$2 : 1/0):4 with linespoints title "plain Asio", \
+       "" using (\$1 == size + 0 ? \$2 : 1/0):5 with linespoints title "evsel (Asio backend)"
+}
+unset multiplot
+EOF
+
+if [ $idle_bench = 1 ]; then
+  say "Idle sockets (evsel-idle-bench, Linux)"
+  "$bin/bench/evsel-idle-bench" | tee "$out/idle-bench.txt"
+fi
+
+say "Results"
+cat "$table"
+printf '\ntable: %s\nplot:  %s\nraw:   %s\n' "$table" "$out/echo.png" "$results"

@@ -183,17 +183,19 @@ std::size_t engine::wait(ready_record* out,
   const std::lock_guard<std::mutex> turn(wait_turn_);
   std::unique_lock<std::mutex> held(lock_);
   for (;;) {
-    std::size_t count = core_.collect(out, capacity);
-    if (count != 0) return count;
+    // Even with records waiting, the backend gets a look (without blocking), so that
+    // sockets re-recorded by the application's own calls never starve the others.
     auto left = std::chrono::milliseconds(-1);
-    if (!forever) {
+    if (core_.has_queued()) {
+      left = std::chrono::milliseconds::zero();
+    } else if (!forever) {
       left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
       if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
     }
     const run_status status = backend_->run(left, ec, held);
     free_idle();
     if (ec) return 0;
-    count = core_.collect(out, capacity);
+    const std::size_t count = core_.collect(out, capacity);
     if (count != 0 || status == run_status::woken) return count;
     // Notifications that recorded nothing (a condition consumed meanwhile, a disabled
     // bit) are not a reason to return: wait on until the deadline.

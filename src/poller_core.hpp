@@ -43,6 +43,8 @@ class poller_core {
   void link(registration& r) noexcept;
   void unlink(registration& r) noexcept;
   registration* first() const noexcept { return all_head_; }
+  // Something may be ready to collect (a queued socket can still turn out empty).
+  bool has_queued() const noexcept { return ready_head_ != nullptr; }
 
  private:
   void enqueue(registration& r) noexcept;

@@ -67,7 +67,7 @@ class echo_server {
   }
 
   void serve(connection& c, const evsel::network_events& events) {
-    // Read until would-block, even after close: the close event only says the peer is done
+    // Read until the queue is empty, even after close: the close event only says the peer is done
     // sending, and evsel reports it once nothing is left unread.
     if (events.has(evsel::event::read | evsel::event::close)) receive(c);
     if (events.has(evsel::event::close)) c.peer_closed = true;
@@ -84,6 +84,9 @@ class echo_server {
         return;
       }
       c.unsent.append(buffer_.data(), n);
+      // A read that did not fill the buffer emptied the socket's queue: asking again now
+      // would only be told would-block, and read is re-enabled either way.
+      if (n < buffer_.size()) return;
     }
   }
 

@@ -2,6 +2,8 @@
 // evsel: the POSIX backend: WSAEventSelect's state model on Boost.Asio's reactor.
 #include "asio_backend.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <new>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -44,6 +46,12 @@ struct backend::asio_registration final : registration {
   // The connection is dead in both directions (POLLHUP/POLLERR). Readiness stays on for
   // good, so nothing is waited for any more; recv calls look at what is left.
   bool hung_up = false;
+  // The read wait of a connection starts at the next run, with a look first (see
+  // defer_read_wait); these keep it in that list and decide whether to look.
+  asio_registration* deferred_next = nullptr;
+  bool deferred = false;
+  std::uint8_t looks_missed = 0;   // looks in a row that found nothing, up to 4
+  std::uint8_t looks_to_skip = 0;  // read waits to start without a look first
 };
 
 backend::backend(poller_core& core)
@@ -80,6 +88,17 @@ std::error_code backend::attach(registration& base) noexcept {
     return std::make_error_code(std::errc::not_enough_memory);
   }
   if (ec) return to_std(ec);
+  try {
+    if (attached_ + 1 > looks_.capacity()) {
+      const std::size_t room = std::max<std::size_t>(64, 2 * looks_.capacity());
+      looks_.reserve(room);
+      looked_at_.reserve(room);
+    }
+  } catch (const std::bad_alloc&) {
+    (void)r.descriptor.release();
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
+  ++attached_;
   evaluate(r, all_events);
   rearm(r);
   return {};
@@ -97,11 +116,13 @@ void backend::detach(registration& base) noexcept {
   auto& r = static_cast<asio_registration&>(base);
   // Deregisters the descriptor from the reactor (before the socket may be closed) and
   // cancels the outstanding waits; their handlers still run once, see on_ready.
+  --attached_;
   (void)r.descriptor.release();
 }
 
 bool backend::idle(const registration& base) const noexcept {
-  return static_cast<const asio_registration&>(base).pending == 0;
+  const auto& r = static_cast<const asio_registration&>(base);
+  return r.pending == 0 && !r.deferred;
 }
 
 run_status backend::run(std::chrono::milliseconds timeout,
@@ -109,6 +130,8 @@ run_status backend::run(std::chrono::milliseconds timeout,
                         std::unique_lock<std::mutex>& held) noexcept {
   woken_ = false;
   std::size_t handled = 0;
+  start_deferred_read_waits();
+  if (core_.has_queued()) timeout = std::chrono::milliseconds::zero();  // found by a look
   // Handlers run inside run_one/poll_one, on this thread; each takes the lock for itself.
   engine_lock_ = held.mutex();
   held.unlock();
@@ -230,7 +253,9 @@ void backend::evaluate_stream(asio_registration& r, event wanted, bool from_reac
   look.read = (from_reactor || s.receive_shut || has_any(wanted, event::read | event::close)) &&
               !r.input_known && !s.peer_closed;
   look.urgent = has_any(wanted, event::oob) && !s.oob_inline && !s.receive_shut && !s.peer_closed;
-  if (look.read || look.write || look.urgent) {
+  if (look.read && !look.write && !look.urgent) {
+    probe_stream_input(r);  // the peek alone says all there is to know about input
+  } else if (look.read || look.write || look.urgent) {
     const posix::readiness now = posix::poll_now(s.handle, look);
     r.hung_up = r.hung_up || now.hangup;
     if (look.write) {
@@ -312,7 +337,7 @@ void backend::evaluate_datagram(asio_registration& r, event wanted) noexcept {
   core_.record(r, found);
 }
 
-void backend::rearm(asio_registration& r) noexcept {
+void backend::rearm(asio_registration& r, bool defer_read) noexcept {
   const socket_state& s = *r.socket;
   const event wanted = r.recordable();
   bool want[wait_kinds] = {};
@@ -335,9 +360,64 @@ void backend::rearm(asio_registration& r) noexcept {
                         !r.urgent_known && !r.urgent_unreadable && !s.peer_closed;
   }
   // Idle (unconnected) and failed sockets wait for nothing: Linux reports them as hung up.
+  if (want[wait_read] && defer_read && s.is_tcp() && s.stage == connection_stage::connected) {
+    if (!r.waiting[wait_read]) defer_read_wait(r);
+    want[wait_read] = false;
+  }
   for (unsigned kind = 0; kind < wait_kinds; ++kind) {
     if (want[kind] && !r.waiting[kind]) start_wait(r, static_cast<wait_kind>(kind));
   }
+}
+
+void backend::defer_read_wait(asio_registration& r) noexcept {
+  // Arming a read wait costs a system call (Asio re-arms with epoll_ctl), and a busy
+  // connection often has new data by the time the application waits again. So the wait is
+  // started at the next run, after a look at the socket that records the read event at
+  // once if data came meanwhile: one peek instead of epoll_ctl, epoll_wait and a peek.
+  if (r.deferred) return;
+  r.deferred = true;
+  r.deferred_next = deferred_head_;
+  deferred_head_ = &r;
+}
+
+void backend::start_deferred_read_waits() noexcept {
+  // One poll() looks at all of them: for a busy connection it says "data" and the read
+  // event is recorded without a system call of its own.
+  looked_at_.clear();
+  looks_.clear();
+  for (asio_registration* r = deferred_head_; r != nullptr;) {
+    asio_registration& next = *r;
+    r = next.deferred_next;
+    next.deferred_next = nullptr;
+    next.deferred = false;
+    if (next.socket == nullptr || next.waiting[wait_read]) continue;  // detached, or armed
+    if (next.looks_to_skip > 0) {
+      // A quiet connection (a request and its answer at a time): its looks keep finding
+      // nothing, so most of its waits start at once; a look now and then notices a change.
+      --next.looks_to_skip;
+      rearm(next, false);
+      continue;
+    }
+    looked_at_.push_back(&next);  // within the room reserved by attach
+    looks_.push_back(pollfd{next.socket->handle, 0, 0});
+  }
+  deferred_head_ = nullptr;
+  const bool polled = posix::poll_inputs(looks_.data(), looks_.size());
+  for (std::size_t i = 0; i < looked_at_.size(); ++i) {
+    look_then_arm(*looked_at_[i],
+                  polled ? posix::input_hint_of(looks_[i]) : posix::input_hint::unsure);
+  }
+}
+
+void backend::look_then_arm(asio_registration& r, posix::input_hint hint) noexcept {
+  const socket_state& s = *r.socket;
+  if (hint == posix::input_hint::data && !s.receive_shut) r.input_known = true;
+  // Certain data is recorded as such; an end of stream or an error takes a peek.
+  if (hint != posix::input_hint::empty) evaluate(r, event::read | event::close);
+  const bool found = r.input_known || s.peer_closed;
+  r.looks_missed = found ? 0 : static_cast<std::uint8_t>(std::min(r.looks_missed + 1, 4));
+  r.looks_to_skip = static_cast<std::uint8_t>((1U << r.looks_missed) - 1);
+  rearm(r, false);
 }
 
 void backend::start_wait(asio_registration& r, wait_kind kind) noexcept {

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <chrono>
 #include <system_error>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "../backend.hpp"
+#include "posix_probes.hpp"
 
 namespace evsel::detail {
 
@@ -51,13 +53,22 @@ class backend {
   void record_close_if_due(asio_registration& r) noexcept;
   void evaluate_datagram(asio_registration& r, event wanted) noexcept;
   void probe_stream_input(asio_registration& r) noexcept;
-  void rearm(asio_registration& r) noexcept;
+  void rearm(asio_registration& r, bool defer_read = true) noexcept;
   void start_wait(asio_registration& r, wait_kind kind) noexcept;
+  void defer_read_wait(asio_registration& r) noexcept;
+  void start_deferred_read_waits() noexcept;
+  void look_then_arm(asio_registration& r, posix::input_hint hint) noexcept;
   void on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept;
 
   poller_core& core_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
+  // Connections whose read wait starts at the next run (see defer_read_wait).
+  asio_registration* deferred_head_ = nullptr;
+  // Room for every registration, reserved by attach, so that a run never allocates.
+  std::vector<asio_registration*> looked_at_;
+  std::vector<pollfd> looks_;
+  std::size_t attached_ = 0;
   std::atomic<bool> wake_pending_{false};
   bool woken_ = false;
   // The engine's lock while run() lets go of it: handlers take it for their turn.

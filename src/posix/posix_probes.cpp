@@ -28,6 +28,37 @@ readiness poll_now(native_socket s, interest what) noexcept {
   return result;
 }
 
+namespace {
+
+// The end of the stream also makes a socket readable; where poll can tell it apart (Linux's
+// POLLRDHUP), readable alone means data. Elsewhere a peek decides.
+#ifdef POLLRDHUP
+constexpr short end_of_stream_flag = POLLRDHUP;
+#else
+constexpr short end_of_stream_flag = 0;
+#endif
+
+}  // namespace
+
+bool poll_inputs(pollfd* fds, std::size_t count) noexcept {
+  for (std::size_t i = 0; i < count; ++i) {
+    fds[i].events = static_cast<short>(POLLIN | end_of_stream_flag);
+    fds[i].revents = 0;
+  }
+  int n = 0;
+  do {
+    n = ::poll(fds, static_cast<nfds_t>(count), 0);
+  } while (n < 0 && errno == EINTR);
+  return n >= 0;
+}
+
+input_hint input_hint_of(const pollfd& entry) noexcept {
+  if ((entry.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return input_hint::unsure;
+  if ((entry.revents & POLLIN) == 0) return input_hint::empty;
+  return end_of_stream_flag != 0 && (entry.revents & end_of_stream_flag) == 0 ? input_hint::data
+                                                                              : input_hint::unsure;
+}
+
 stream_input peek_stream(native_socket s, std::error_code& ec) noexcept {
   ec.clear();
   char byte = 0;

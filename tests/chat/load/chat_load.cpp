@@ -3,6 +3,7 @@
 // every line reaches every other client exactly once, in order per sender.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -13,7 +14,10 @@
 #include <evsel/evsel.hpp>
 
 #include "descriptor_limit.hpp"
+#include "latency_histogram.hpp"
 #include "load_options.hpp"
+#include "load_report.hpp"
+#include "process_cpu.hpp"
 
 namespace evsel_chat_load {
 namespace {
@@ -40,6 +44,13 @@ struct client {
   std::size_t received = 0;            // message lines received
   std::size_t queued = 0;              // own message lines queued so far
   bool saw_slow_cut = false;
+  // Own message lines, for their latency: where each ends in the byte stream, and when the
+  // send call that took its last byte returned. Sized to --messages before the run.
+  std::vector<std::uint64_t> line_end;
+  std::vector<clock::time_point> sent_at;
+  std::uint64_t queued_bytes = 0;  // since the connection began, unlike `sent`
+  std::uint64_t sent_bytes = 0;
+  std::size_t handed_over = 0;  // own message lines whose last byte was sent
 };
 
 // The text of line `seq` of every sender: a sequence number and filler that depends on it,
@@ -60,6 +71,10 @@ class load_run {
       c.slow = i == senders_;
       c.nick = c.slow ? "slow" : "c" + std::to_string(i);
       c.next_from.assign(senders_, 0);
+      if (!c.slow) {
+        c.line_end.resize(options.messages);
+        c.sent_at.resize(options.messages);
+      }
     }
   }
 
@@ -94,14 +109,29 @@ class load_run {
     }
     std::printf(
         "evsel-chat-load: %zu clients x %zu lines: %zu deliveries in %.2f s (seed %llu)%s: ok\n",
-        senders_, options_.messages, senders_ * (senders_ - 1) * options_.messages, seconds,
-        options_.seed, options_.slow_reader ? ", slow reader cut off" : "");
+        senders_, options_.messages, deliveries_expected(), seconds, options_.seed,
+        options_.slow_reader ? ", slow reader cut off" : "");
+    load_figures figures;
+    figures.deliveries = latencies_.count();
+    figures.seconds = std::chrono::duration<double>(last_delivery_ - first_sent_).count();
+    figures.latencies = &latencies_;
+    if (options_.server_pid != 0) figures.server_cpu_seconds = server_cpu_end_ - server_cpu_start_;
+    print_result(options_, figures);
     return 0;
   }
 
  private:
   void fail(std::string why) {
     if (failure_.empty()) failure_ = std::move(why);
+  }
+
+  std::size_t deliveries_expected() const { return senders_ * (senders_ - 1) * options_.messages; }
+
+  double server_cpu() {
+    std::string error;
+    const double seconds = process_cpu_seconds(options_.server_pid, error);
+    if (seconds < 0) fail("--server-pid: " + error);
+    return seconds;
   }
 
   std::string progress(const std::string& what) const {
@@ -173,11 +203,14 @@ class load_run {
         if (!c.slow) fail(c.nick + ": connection lost: " + (ec ? ec.message() : "closed"));
         return;
       }
+      // Every line in this piece arrived now: the time spent parsing the lines before it is
+      // the load test's, not the server's.
+      const clock::time_point arrived = clock::now();
       c.inbox.append(buffer, n);
       std::size_t start = 0;
       for (std::size_t end; (end = c.inbox.find('\n', start)) != std::string::npos;
            start = end + 1) {
-        on_line(c, std::string_view(c.inbox).substr(start, end - start));
+        on_line(c, std::string_view(c.inbox).substr(start, end - start), arrived);
         if (c.slow && c.named) break;  // stops reading here, as a stuck client would
       }
       c.inbox.erase(0, start);
@@ -185,8 +218,8 @@ class load_run {
     }
   }
 
-  void on_line(client& c, std::string_view line) {
-    if (line.rfind("<", 0) == 0) return on_message(c, line);
+  void on_line(client& c, std::string_view line, clock::time_point arrived) {
+    if (line.rfind("<", 0) == 0) return on_message(c, line, arrived);
     if (line.rfind("! ", 0) == 0) return fail(c.nick + ": the server said: " + std::string(line));
     if (line.rfind("* ", 0) != 0) return fail(c.nick + ": unexpected line: " + std::string(line));
     if (line == "* you are now " + c.nick) {
@@ -202,7 +235,7 @@ class load_run {
     }
   }
 
-  void on_message(client& c, std::string_view line) {
+  void on_message(client& c, std::string_view line, clock::time_point arrived) {
     // "<cJ> text"
     const std::size_t close = line.find("> ");
     std::size_t sender = senders_;
@@ -220,6 +253,17 @@ class load_run {
                   expected.substr(0, 40) + "\" (line " + std::to_string(next) + "), got \"" +
                   std::string(line.substr(0, 60)) + "\": lost, repeated or out of order");
     }
+    const client& from = clients_[sender];
+    if (next >= from.handed_over) {
+      return fail(c.nick + ": got line " + std::to_string(next) + " of c" + std::to_string(sender) +
+                  " before its last byte was sent");
+    }
+    latencies_.record(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(arrived - from.sent_at[next]));
+    last_delivery_ = arrived;
+    if (options_.server_pid != 0 && latencies_.count() == deliveries_expected()) {
+      server_cpu_end_ = server_cpu();
+    }
     ++next;
     ++c.received;
     if (options_.window != 0) pump(clients_[sender]);
@@ -227,6 +271,8 @@ class load_run {
 
   void start_talking() {
     talking_ = true;
+    // Just before the first send rather than after it: the server's work on that line counts.
+    if (options_.server_pid != 0) server_cpu_start_ = server_cpu();
     for (std::size_t i = 0; i < senders_; ++i) pump(clients_[i]);
   }
 
@@ -243,12 +289,18 @@ class load_run {
       }
       limit = std::min(limit, slowest + options_.window);
     }
-    while (sender.queued < limit) queue(sender, message_text(sender.queued++, options_.payload));
+    while (sender.queued < limit) {
+      const std::string text = message_text(sender.queued, options_.payload);
+      sender.line_end[sender.queued] = sender.queued_bytes + text.size() + 1;
+      ++sender.queued;
+      queue(sender, text);
+    }
   }
 
   void queue(client& c, const std::string& line) {
     c.outbox += line;
     c.outbox += '\n';
+    c.queued_bytes += line.size() + 1;
     flush(c);
   }
 
@@ -262,9 +314,21 @@ class load_run {
       if (ec == evsel::errc::would_block) return;  // the write event comes when there is room
       if (ec) return fail(c.nick + ": send: " + ec.message());
       c.sent += n;
+      c.sent_bytes += n;
+      if (c.handed_over < c.queued && c.line_end[c.handed_over] <= c.sent_bytes) hand_over(c);
     }
     c.outbox.clear();
     c.sent = 0;
+  }
+
+  // A line's latency runs from the return of the send call that took its last byte: from
+  // then on only the kernel and the server move it.
+  void hand_over(client& c) {
+    const clock::time_point now = clock::now();
+    if (first_sent_ == clock::time_point{}) first_sent_ = now;
+    while (c.handed_over < c.queued && c.line_end[c.handed_over] <= c.sent_bytes) {
+      c.sent_at[c.handed_over++] = now;
+    }
   }
 
   // Once the others hear that the slow client was cut off, it reads again: the server must
@@ -302,6 +366,11 @@ class load_run {
   bool slow_cut_ = false;  // someone heard that the slow client was cut off
   clock::time_point deadline_;
   std::string failure_;
+  latency_histogram latencies_;
+  clock::time_point first_sent_{};  // when the first line's last byte was sent
+  clock::time_point last_delivery_{};
+  double server_cpu_start_ = 0;  // seconds, with --server-pid
+  double server_cpu_end_ = 0;
 };
 
 }  // namespace
@@ -315,6 +384,15 @@ int main(int argc, char** argv) {
   if (!error.empty()) {
     std::fprintf(stderr, "evsel-chat-load: %s\n%s", error.c_str(), load_usage());
     return 2;
+  }
+  if (options.server_pid != 0) {
+    // Checked now rather than after the run, which may have taken minutes.
+    std::string why;
+    if (process_cpu_seconds(options.server_pid, why) < 0) {
+      std::fprintf(stderr, "evsel-chat-load: --server-pid %llu: %s\n", options.server_pid,
+                   why.c_str());
+      return 2;
+    }
   }
   if (options.seed == 0) {
     options.seed = static_cast<unsigned long long>(clock::now().time_since_epoch().count()) | 1;

@@ -5,20 +5,27 @@
 #include <system_error>
 
 #include "number_argument.hpp"
+#include "process_cpu.hpp"
 
 namespace evsel_chat_load {
 
 using evsel_examples::parse_number;
 
+constexpr unsigned long long max_pid = 4194304;  // Linux's PID_MAX_LIMIT
+
 const char* load_usage() {
   return "usage: evsel-chat-load --server ADDR:PORT [--clients N] [--messages M]\n"
          "                       [--payload BYTES] [--slow-reader] [--timeout SECONDS]\n"
-         "                       [--window LINES] [--seed N]\n"
+         "                       [--window LINES] [--seed N] [--server-pid PID]\n"
          "  Connects N clients to an evsel chat server; each sends M lines. Checks that every\n"
          "  line reaches every other client exactly once and in order per sender. With\n"
          "  --slow-reader one more client stops reading: the server must cut it off while\n"
          "  the others lose nothing. --window paces each sender: at most LINES of its lines\n"
-         "  not yet received by every (not slow) client. Exit status 0 when everything arrived.\n";
+         "  not yet received by every (not slow) client. Exit status 0 when everything arrived.\n"
+         "  Then it prints a summary, and a line \"result\" of key=value pairs: deliveries_per_s\n"
+         "  from the first line sent to the last delivery, and percentiles of the time from the\n"
+         "  send call that finished a line to its receipt. --server-pid (Linux only) adds the\n"
+         "  server's processor time over the same span, read from /proc/PID/stat.\n";
 }
 
 std::string parse_load_options(const std::vector<std::string>& args, load_options& out) {
@@ -49,6 +56,14 @@ std::string parse_load_options(const std::vector<std::string>& args, load_option
       out.timeout = std::chrono::seconds(number);
     } else if (arg == "--seed" && parse_number(value, 1, ~0ULL, number)) {
       out.seed = number;
+    } else if (arg == "--server-pid") {
+      if (!process_cpu_supported) {
+        return "--server-pid: only on Linux, which tells a process's processor time in /proc";
+      }
+      if (!parse_number(value, 1, max_pid, number)) {
+        return "--server-pid: not a process id: " + value;
+      }
+      out.server_pid = number;
     } else {
       return "bad option or value: " + arg + " " + value;
     }

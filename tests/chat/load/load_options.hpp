@@ -19,7 +19,8 @@ struct load_options {
   bool slow_reader = false;   // one more client that stops reading and must be cut off
   std::size_t window = 0;     // lines a sender may be ahead of its slowest reader; 0: no limit
   std::chrono::seconds timeout{60};
-  unsigned long long seed = 0;  // 0: chosen from the clock, printed
+  unsigned long long seed = 0;        // 0: chosen from the clock, printed
+  unsigned long long server_pid = 0;  // the server's process, to report its processor time; 0: none
 };
 
 // Fills `out`, or returns a message saying what is wrong.

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// evsel baselines: what the comparison servers share: their command line and the stop signal.
+#pragma once
+
+#include <sys/socket.h>
+
+namespace evsel_bench {
+
+// An IPv4 or IPv6 address with its port, ready for bind().
+struct socket_address {
+  sockaddr_storage storage{};
+  socklen_t size = 0;
+};
+
+// Reads "ADDR:PORT" or "[V6ADDR]:PORT", numeric only: a benchmark should not depend on
+// name resolution. False if the text is anything else.
+bool parse_socket_address(const char* text, socket_address& out);
+
+// Reads "--listen ADDR:PORT" and "--help" for `program`, whose one-line `summary` the usage
+// shows. Returns -1 when the server is to run on `out`, otherwise the exit status.
+int read_command_line(int argc,
+                      char** argv,
+                      const char* program,
+                      const char* summary,
+                      const char* default_address,
+                      socket_address& out);
+
+// SIGINT and SIGTERM set a flag, and interrupt a blocking wait (no SA_RESTART).
+void watch_stop_signals();
+bool stop_requested() noexcept;
+
+}  // namespace evsel_bench

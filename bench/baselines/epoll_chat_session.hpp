@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// evsel-bench-epoll-chat: one connected client and the output it has not taken yet.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace evsel_bench::chat {
+
+enum class phase {
+  member,   // in the room: sends and receives lines
+  leaving,  // out of the room: its last lines go out, then our FIN, then the close
+  closed    // descriptor closed; freed once the current batch of events is handled
+};
+
+struct session {
+  int fd = -1;
+  phase state = phase::member;
+  std::string nick;
+  std::string key;  // the nick in lower case: nicks are unique regardless of case
+
+  std::string partial;    // the start of a line whose LF has not come yet
+  bool skipping = false;  // dropping the rest of an overlong line, up to its LF
+
+  std::string outbox;  // outbox[sent..] is queued for the client: whole lines, in order
+  std::size_t sent = 0;
+  std::uint32_t watched = 0;      // the epoll events asked for
+  bool in_flush_list = false;     // new output this batch, sent at its end
+  bool doomed = false;            // cut off or closed at the end of this batch
+  bool partial_line_out = false;  // the last byte sent was not the end of a line
+  bool send_shut = false;         // our FIN is out: nothing more is queued
+  bool peer_done = false;         // the client's end of stream was read
+  std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
+  std::size_t slot = 0;                                  // its index in the server's list
+
+  std::size_t unsent() const noexcept { return outbox.size() - sent; }
+  // Sends until done or EAGAIN. Returns the errno that ends the connection, or 0.
+  int flush() noexcept;
+  // Forgets the queued lines, except the rest of a line partly sent: a client never sees
+  // half a line followed by another.
+  void drop_unsent_lines() noexcept;
+};
+
+}  // namespace evsel_bench::chat
