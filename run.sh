@@ -121,6 +121,17 @@ cmd_test() {
   wine_stop
   trap - EXIT
 
+  say "Benchmarks: a smoke run of bench/run.sh on these builds, so that the suite never rots"
+  # Debug builds, seconds-long windows: the figures mean nothing here; every byte is still
+  # checked, every server must stop cleanly, and the table and the plot must come out.
+  "$top/bench/run.sh" --smoke --build "$build/linux" --wine-build "$build/mingw" \
+    --out "$build/bench-smoke" >"$build/bench-smoke.log" 2>&1 || {
+    tail -n 60 "$build/bench-smoke.log" >&2
+    die "the benchmark smoke run failed (log: $build/bench-smoke.log)"
+  }
+  printf 'bench smoke: %s measurements, every byte checked; table and plot made\n' \
+    "$(wc -l <"$build/bench-smoke/results.txt")" | tee -a "$build/summary.txt"
+
   say "Summary"
   compare_lists
   cat "$build/summary.txt"

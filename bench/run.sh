@@ -13,7 +13,8 @@
 #   --build DIR         use this existing Linux build instead of a Release build
 #   --wine-build DIR    likewise for the MinGW build
 #   --out DIR           where results.txt, table.md and echo.png go (default build/bench)
-#   --idle-bench        also run evsel-idle-bench (idle sockets, register/remove costs)
+#   --idle-bench        also run evsel-idle-bench (idle sockets, register/remove costs), on
+#                       Linux and, unless --no-wine, under Wine
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="${EVSEL_BUILD_DIR:-$top/build}"
@@ -62,7 +63,9 @@ if [ $wine = 1 ]; then
     cmake -S "$top" -B "$mingw_build" -DCMAKE_BUILD_TYPE=Release -DEVSEL_BUILD_TESTS=OFF \
       -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchains/mingw-w64-x86_64.cmake" >/dev/null
   fi
-  cmake --build "$mingw_build" -j "$jobs" --target evsel-echo-server >/dev/null
+  mingw_targets=(evsel-echo-server)
+  [ $idle_bench = 1 ] && mingw_targets+=(evsel-idle-bench)
+  cmake --build "$mingw_build" -j "$jobs" --target "${mingw_targets[@]}" >/dev/null
 fi
 bin="$linux_build"
 load="$bin/bench/loadgen/evsel-bench-load"
@@ -264,8 +267,11 @@ table="$out/table.md"
   echo "Throughput in operations per second (echo: messages; ping-pong: round trips;"
   echo "connect: connections; chat: deliveries). CPU: server CPU time per operation."
   echo
-  echo "| cell | raw epoll /s | Asio ratio | evsel ratio | evsel/Asio | evsel CPU/op ratio | evsel p99 ratio | targets |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  echo "Load gen busy: the load generator's CPU time over the window in the raw-epoll runs; near"
+  echo "1.00 the cell measures the load generator as much as the server (compare CPU/op there)."
+  echo
+  echo "| cell | raw epoll /s | Asio ratio | evsel ratio | evsel/Asio | evsel CPU/op ratio | evsel p99 ratio | load gen busy | targets |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
   for kind in echo pingpong connect; do
     case $kind in
       echo) cells=("${echo_cells[@]}") ;;
@@ -284,13 +290,14 @@ table="$out/table.md"
       cpu=$(ratio "$(stat "$kind" "$key" evsel server_cpu_us_per_op)" \
         "$(stat "$kind" "$key" epoll server_cpu_us_per_op)")
       p99=$(ratio "$(stat "$kind" "$key" evsel p99_us)" "$(stat "$kind" "$key" epoll p99_us)")
+      busy=$(ratio "$(stat "$kind" "$key" epoll client_cpu_s)" "$(stat "$kind" "$key" epoll seconds)")
       marks="vs Asio $(check "$va" '>=' 1.0)"
       case $kind in
         echo) marks="thr $(check "$vr" '>=' 0.90), cpu $(check "$cpu" '<=' 1.15), $marks" ;;
         pingpong) marks="thr $(check "$vr" '>=' 0.90), p99 $(check "$p99" '<=' 1.3), $marks" ;;
       esac
-      printf '| %s %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$kind" "$key" "$e" \
-        "$(ratio "$a" "$e")" "$vr" "$va" "$cpu" "$p99" "$marks"
+      printf '| %s %s | %.0f | %s | %s | %s | %s | %s | %s | %s |\n' "$kind" "$key" "$e" \
+        "$(ratio "$a" "$e")" "$vr" "$va" "$cpu" "$p99" "$busy" "$marks"
     done
   done
   for cell in "${chat_cells[@]}"; do
@@ -300,7 +307,7 @@ table="$out/table.md"
     cpu=$(ratio "$(stat chat "$clients" evsel server_cpu_us_per_delivery)" \
       "$(stat chat "$clients" epoll server_cpu_us_per_delivery)")
     p99=$(ratio "$(stat chat "$clients" evsel p99_us)" "$(stat chat "$clients" epoll p99_us)")
-    printf '| chat %s clients | %.0f | | %s | | %s | %s | no loss or reordering: ok, p99 %s |\n' \
+    printf '| chat %s clients | %.0f | | %s | | %s | %s | | no loss or reordering: ok, p99 %s |\n' \
       "$clients" "$e" "$(ratio "$v" "$e")" "$cpu" "$p99" "$(check "$p99" '<=' 1.5)"
   done
   echo
@@ -318,12 +325,13 @@ table="$out/table.md"
     echo
     echo "Native backend under Wine 8.0 (informational; Wine's wait threads and wineserver are not Windows):"
     echo
-    echo "| cell | evsel under Wine /s | ratio to raw epoll on Linux |"
-    echo "|---|---:|---:|"
+    echo "| cell | evsel under Wine /s | ratio to evsel on Linux | p99 under Wine |"
+    echo "|---|---:|---:|---:|"
     awk '$1 ~ /^wine-/ { print $1, $2 }' "$results" | sort -u | while read -r kind cell; do
       w=$(stat "$kind" "$cell" evsel-wine ops_per_s)
-      e=$(stat "${kind#wine-}" "$cell" epoll ops_per_s)
-      printf '| %s %s | %.0f | %s |\n' "${kind#wine-}" "$cell" "$w" "$(ratio "$w" "$e")"
+      v=$(stat "${kind#wine-}" "$cell" evsel ops_per_s)
+      printf '| %s %s | %.0f | %s | %.0f µs |\n' "${kind#wine-}" "$cell" "$w" "$(ratio "$w" "$v")" \
+        "$(stat "$kind" "$cell" evsel-wine p99_us)"
     done
   fi
 } >"$table"
@@ -358,8 +366,18 @@ unset multiplot
 EOF
 
 if [ $idle_bench = 1 ]; then
-  say "Idle sockets (evsel-idle-bench, Linux)"
-  "$bin/bench/evsel-idle-bench" | tee "$out/idle-bench.txt"
+  say "Idle sockets (evsel-idle-bench), Linux"
+  "${pin_server[@]}" "$bin/bench/evsel-idle-bench" --trips 20000 --repetitions 7 |
+    tee "$out/idle-bench.txt"
+  if [ $wine = 1 ]; then
+    say "Idle sockets (evsel-idle-bench), native backend under Wine"
+    wine_start "$build"
+    trap wine_stop EXIT
+    wine "$mingw_build/bench/evsel-idle-bench.exe" --trips 3000 --repetitions 3 | tr -d '\r' |
+      tee -a "$out/idle-bench.txt"
+    wine_stop
+    trap - EXIT
+  fi
 fi
 
 say "Results"

@@ -179,16 +179,18 @@ std::size_t engine::wait(ready_record* out,
   // Negative means forever; so does anything too long to add to the clock (over a year).
   const bool forever =
       timeout < std::chrono::milliseconds::zero() || timeout > std::chrono::hours(24 * 366);
-  const clock::time_point deadline = forever ? clock::time_point::max() : clock::now() + timeout;
+  // The clock is read only when a deadline needs it: a busy server waits a lot.
+  const bool timed = !forever && timeout != std::chrono::milliseconds::zero();
+  const clock::time_point deadline = timed ? clock::now() + timeout : clock::time_point{};
   const std::lock_guard<std::mutex> turn(wait_turn_);
   std::unique_lock<std::mutex> held(lock_);
-  for (;;) {
+  for (bool first = true;; first = false) {
     // Even with records waiting, the backend gets a look (without blocking), so that
     // sockets re-recorded by the application's own calls never starve the others.
-    auto left = std::chrono::milliseconds(-1);
+    auto left = forever ? std::chrono::milliseconds(-1) : timeout;
     if (core_.has_queued()) {
       left = std::chrono::milliseconds::zero();
-    } else if (!forever) {
+    } else if (timed && !first) {
       left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
       if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
     }
@@ -199,7 +201,7 @@ std::size_t engine::wait(ready_record* out,
     if (count != 0 || status == run_status::woken) return count;
     // Notifications that recorded nothing (a condition consumed meanwhile, a disabled
     // bit) are not a reason to return: wait on until the deadline.
-    if (!forever && clock::now() >= deadline) return 0;
+    if (!forever && (!timed || clock::now() >= deadline)) return 0;
   }
 }
 
@@ -208,7 +210,7 @@ void engine::on_recv(registration& r, const io_result& result) noexcept {
 }
 
 void engine::on_send(registration& r, const io_result& result) noexcept {
-  if (result.ec == errc::would_block) backend_->after_send(r, result);
+  if (result.ec && result.ec == errc::would_block) backend_->after_send(r, result);
 }
 
 void engine::on_transition(registration& r) noexcept {

@@ -44,7 +44,8 @@ bool is_misuse(const std::error_code& ec) noexcept {
 }
 
 bool is_connection_lost(const std::error_code& ec) noexcept {
-  return ec == errc::connection_reset || ec == errc::connection_aborted;
+  // Most calls succeed: no comparison (each asks the error categories) for them.
+  return ec && (ec == errc::connection_reset || ec == errc::connection_aborted);
 }
 
 // What a TCP recv says about the connection: the end of the stream, or its loss.
@@ -98,7 +99,7 @@ std::size_t finish_send(socket_state& s,
                         const std::error_code& ec) noexcept {
   // Only a send that would block re-enables write (C26, C27); a successful send neither
   // records nor clears it (C28).
-  if (ec == errc::would_block) poller_core::reenable(s, event::write);
+  if (ec && ec == errc::would_block) poller_core::reenable(s, event::write);
   if (s.reg != nullptr) s.reg->owner->on_send(*s.reg, {n, size, flags, ec});
   return n;
 }

@@ -158,7 +158,7 @@ void chat_server::say_to(session& to, std::string_view line) {
       return;
     }
   }
-  to.outbox.append(line);
+  to.out.queue_lines(line);
   schedule_flush(to);
 }
 

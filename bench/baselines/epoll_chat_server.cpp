@@ -202,7 +202,7 @@ void chat_server::cut_off(session& s, const std::string& why) {
   // What it has not taken yet is dropped; it gets the reason, our FIN after it, and
   // linger_time to read them before the connection is closed anyway.
   s.drop_unsent_lines();
-  s.outbox += "! disconnected: " + why + "\n";
+  s.out.queue_line("! disconnected: " + why);
   schedule_flush(s);
 }
 

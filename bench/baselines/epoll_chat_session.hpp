@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "line_outbox.hpp"
+
 namespace evsel_bench::chat {
 
 enum class phase {
@@ -24,23 +26,19 @@ struct session {
   std::string partial;    // the start of a line whose LF has not come yet
   bool skipping = false;  // dropping the rest of an overlong line, up to its LF
 
-  std::string outbox;  // outbox[sent..] is queued for the client: whole lines, in order
-  std::size_t sent = 0;
-  std::uint32_t watched = 0;      // the epoll events asked for
-  bool in_flush_list = false;     // new output this batch, sent at its end
-  bool doomed = false;            // cut off or closed at the end of this batch
-  bool partial_line_out = false;  // the last byte sent was not the end of a line
-  bool send_shut = false;         // our FIN is out: nothing more is queued
-  bool peer_done = false;         // the client's end of stream was read
+  evsel::chat::line_outbox out;  // queued for the client: whole lines, in order
+  std::uint32_t watched = 0;     // the epoll events asked for
+  bool in_flush_list = false;    // new output this batch, sent at its end
+  bool doomed = false;           // cut off or closed at the end of this batch
+  bool send_shut = false;        // our FIN is out: nothing more is queued
+  bool peer_done = false;        // the client's end of stream was read
   std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
   std::size_t slot = 0;                                  // its index in the server's list
 
-  std::size_t unsent() const noexcept { return outbox.size() - sent; }
+  std::size_t unsent() const noexcept { return out.unsent(); }
   // Sends until done or EAGAIN. Returns the errno that ends the connection, or 0.
   int flush() noexcept;
-  // Forgets the queued lines, except the rest of a line partly sent: a client never sees
-  // half a line followed by another.
-  void drop_unsent_lines() noexcept;
+  void drop_unsent_lines() noexcept { out.drop_unsent_lines(); }
 };
 
 }  // namespace evsel_bench::chat

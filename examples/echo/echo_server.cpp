@@ -13,10 +13,17 @@
 
 namespace {
 
+// A peer that sends without reading gets no more reading from us past this much queued:
+// its input then waits in the kernel (TCP flow control), not in our memory.
+constexpr std::size_t max_unsent = 1024 * 1024;
+
 struct connection {
   evsel::socket socket;
-  std::string unsent;  // what the peer sent and we could not send back yet
+  std::string unsent;  // unsent[sent..] is what the peer sent and we could not send back yet
+  std::size_t sent = 0;
   bool peer_closed = false;
+
+  std::size_t queued() const { return unsent.size() - sent; }
 };
 
 class echo_server {
@@ -67,23 +74,36 @@ class echo_server {
   }
 
   void serve(connection& c, const evsel::network_events& events) {
-    // Read until the queue is empty, even after close: the close event only says the peer is done
-    // sending, and evsel reports it once nothing is left unread.
-    if (events.has(evsel::event::read | evsel::event::close)) receive(c);
+    // On close too: the close event only says the peer is done sending, and evsel reports
+    // it once nothing is left unread, so this reads whatever came just before it.
+    const bool input = events.has(evsel::event::read | evsel::event::close);
     if (events.has(evsel::event::close)) c.peer_closed = true;
+    // Queued bytes first, so that the echo keeps its order; a write event means room.
+    const bool was_full = c.queued() >= max_unsent;
     flush(c);
-    if (c.peer_closed && c.unsent.empty()) drop(c);
+    // Reading paused while the queue was full: read is still re-enabled from our last recv
+    // and would not come again by itself, so read now that there is room.
+    if (input || (was_full && c.queued() < max_unsent)) receive(c);
+    if (c.peer_closed && c.queued() == 0) drop(c);
   }
 
+  // Reads until the socket's queue is empty (or ours is full) and sends each piece straight
+  // back from the shared buffer; only what does not fit is copied into the connection.
   void receive(connection& c) {
-    for (;;) {
+    while (c.queued() < max_unsent) {
       std::error_code ec;
       const std::size_t n = c.socket.recv(buffer_.data(), buffer_.size(), ec);
       if (ec || n == 0) {
         if (ec && ec != evsel::errc::would_block) c.peer_closed = true;
         return;
       }
-      c.unsent.append(buffer_.data(), n);
+      if (c.queued() == 0) {
+        const std::size_t sent = send_some(c, buffer_.data(), n);
+        c.unsent.assign(buffer_.data() + sent, n - sent);
+        c.sent = 0;
+      } else {
+        c.unsent.append(buffer_.data(), n);
+      }
       // A read that did not fill the buffer emptied the socket's queue: asking again now
       // would only be told would-block, and read is re-enabled either way.
       if (n < buffer_.size()) return;
@@ -91,17 +111,30 @@ class echo_server {
   }
 
   void flush(connection& c) {
-    while (!c.unsent.empty()) {
-      std::error_code ec;
-      const std::size_t n = c.socket.send(c.unsent.data(), c.unsent.size(), ec);
-      if (ec == evsel::errc::would_block) return;  // write comes when there is room again
-      if (ec) {
-        c.unsent.clear();
-        c.peer_closed = true;
-        return;
-      }
-      c.unsent.erase(0, n);
+    c.sent += send_some(c, c.unsent.data() + c.sent, c.queued());
+    if (c.queued() == 0) {
+      c.sent = 0;
+      c.unsent.clear();
+      // A big queue's memory goes back once drained; a small one is kept for next time.
+      if (c.unsent.capacity() > 64 * 1024) c.unsent.shrink_to_fit();
     }
+  }
+
+  // Sends until done or would-block (write comes when there is room again); returns how
+  // much went. A failed send ends the connection: what it could not take is dropped.
+  std::size_t send_some(connection& c, const char* data, std::size_t size) {
+    std::size_t done = 0;
+    while (done < size) {
+      std::error_code ec;
+      const std::size_t n = c.socket.send(data + done, size - done, ec);
+      if (ec) {
+        if (ec == evsel::errc::would_block) break;
+        c.peer_closed = true;
+        return size;
+      }
+      done += n;
+    }
+    return done;
   }
 
   void drop(connection& c) { clients_.erase(&c); }  // closing removes it from the poller

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <new>
+#include <utility>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
@@ -32,7 +33,9 @@ std::error_code to_std(const boost::system::error_code& ec) noexcept {
 struct backend::asio_registration final : registration {
   explicit asio_registration(boost::asio::io_context& io) : descriptor(io) {}
 
-  boost::asio::posix::stream_descriptor descriptor;
+  // With the io_context's own executor type, not the type-erased default: a smaller
+  // descriptor and smaller pending waits, which is most of the memory of an idle connection.
+  boost::asio::posix::basic_stream_descriptor<boost::asio::io_context::executor_type> descriptor;
   unsigned pending = 0;           // async waits whose handler has not run yet
   bool waiting[wait_kinds] = {};  // which waits are outstanding
   // What the last look at the socket found, valid until a re-enabling call changes it:
@@ -50,6 +53,7 @@ struct backend::asio_registration final : registration {
   // defer_read_wait); these keep it in that list and decide whether to look.
   asio_registration* deferred_next = nullptr;
   bool deferred = false;
+  bool woken = false;  // the reactor said readable: look, whatever the looks before found
   std::uint8_t looks_missed = 0;   // looks in a row that found nothing, up to 4
   std::uint8_t looks_to_skip = 0;  // read waits to start without a look first
 };
@@ -130,7 +134,7 @@ run_status backend::run(std::chrono::milliseconds timeout,
                         std::unique_lock<std::mutex>& held) noexcept {
   woken_ = false;
   std::size_t handled = 0;
-  start_deferred_read_waits();
+  look_at_deferred();
   if (core_.has_queued()) timeout = std::chrono::milliseconds::zero();  // found by a look
   // Handlers run inside run_one/poll_one, on this thread; each takes the lock for itself.
   engine_lock_ = held.mutex();
@@ -152,6 +156,7 @@ run_status backend::run(std::chrono::milliseconds timeout,
   }
   held.lock();
   if (io_.stopped()) io_.restart();
+  look_at_deferred();  // the connections the reactor woke, all with one poll
   if (woken_) return run_status::woken;
   return handled != 0 ? run_status::progress : run_status::timeout;
 }
@@ -369,18 +374,20 @@ void backend::rearm(asio_registration& r, bool defer_read) noexcept {
   }
 }
 
-void backend::defer_read_wait(asio_registration& r) noexcept {
+void backend::defer_read_wait(asio_registration& r, bool woken) noexcept {
   // Arming a read wait costs a system call (Asio re-arms with epoll_ctl), and a busy
   // connection often has new data by the time the application waits again. So the wait is
   // started at the next run, after a look at the socket that records the read event at
   // once if data came meanwhile: one peek instead of epoll_ctl, epoll_wait and a peek.
+  r.woken = r.woken || woken;
   if (r.deferred) return;
   r.deferred = true;
-  r.deferred_next = deferred_head_;
-  deferred_head_ = &r;
+  r.deferred_next = nullptr;
+  (deferred_tail_ != nullptr ? deferred_tail_->deferred_next : deferred_head_) = &r;
+  deferred_tail_ = &r;
 }
 
-void backend::start_deferred_read_waits() noexcept {
+void backend::look_at_deferred() noexcept {
   // One poll() looks at all of them: for a busy connection it says "data" and the read
   // event is recorded without a system call of its own.
   looked_at_.clear();
@@ -390,8 +397,9 @@ void backend::start_deferred_read_waits() noexcept {
     r = next.deferred_next;
     next.deferred_next = nullptr;
     next.deferred = false;
+    const bool woken = std::exchange(next.woken, false);
     if (next.socket == nullptr || next.waiting[wait_read]) continue;  // detached, or armed
-    if (next.looks_to_skip > 0) {
+    if (!woken && next.looks_to_skip > 0) {
       // A quiet connection (a request and its answer at a time): its looks keep finding
       // nothing, so most of its waits start at once; a look now and then notices a change.
       --next.looks_to_skip;
@@ -401,7 +409,8 @@ void backend::start_deferred_read_waits() noexcept {
     looked_at_.push_back(&next);  // within the room reserved by attach
     looks_.push_back(pollfd{next.socket->handle, 0, 0});
   }
-  deferred_head_ = nullptr;
+  deferred_head_ = deferred_tail_ = nullptr;
+  if (looks_.empty()) return;
   const bool polled = posix::poll_inputs(looks_.data(), looks_.size());
   for (std::size_t i = 0; i < looked_at_.size(); ++i) {
     look_then_arm(*looked_at_[i],
@@ -446,6 +455,12 @@ void backend::on_ready(asio_registration& r, wait_kind kind, bool aborted) noexc
   switch (kind) {
     case wait_read:
       r.input_known = false;
+      if (r.socket->is_tcp() && r.socket->stage == connection_stage::connected) {
+        // Why it woke (data, end of stream, reset) is found out with the others woken in
+        // this run, by one poll; see look_at_deferred.
+        defer_read_wait(r, true);
+        return;
+      }
       break;
     case wait_urgent:
       r.urgent_known = false;

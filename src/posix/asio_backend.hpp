@@ -55,8 +55,8 @@ class backend {
   void probe_stream_input(asio_registration& r) noexcept;
   void rearm(asio_registration& r, bool defer_read = true) noexcept;
   void start_wait(asio_registration& r, wait_kind kind) noexcept;
-  void defer_read_wait(asio_registration& r) noexcept;
-  void start_deferred_read_waits() noexcept;
+  void defer_read_wait(asio_registration& r, bool woken = false) noexcept;
+  void look_at_deferred() noexcept;
   void look_then_arm(asio_registration& r, posix::input_hint hint) noexcept;
   void on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept;
 
@@ -65,6 +65,7 @@ class backend {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
   // Connections whose read wait starts at the next run (see defer_read_wait).
   asio_registration* deferred_head_ = nullptr;
+  asio_registration* deferred_tail_ = nullptr;
   // Room for every registration, reserved by attach, so that a run never allocates.
   std::vector<asio_registration*> looked_at_;
   std::vector<pollfd> looks_;

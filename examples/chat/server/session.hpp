@@ -12,6 +12,7 @@
 #include <evsel/evsel.hpp>
 
 #include "line_framer.hpp"
+#include "line_outbox.hpp"
 
 namespace evsel::chat {
 
@@ -32,28 +33,20 @@ struct session {
   std::string nick;
   std::string key;  // nick_key(nick)
 
-  // Output: outbox[sent, size) is queued, in order; it is sent until the socket would block,
-  // and the rest waits for the write event.
-  std::string outbox;
-  std::size_t sent = 0;
+  // Output, in order: sent until the socket would block, the rest waits for the write event.
+  line_outbox out;
   bool in_flush_list = false;
-  bool doomed = false;            // cut off or closed at the end of this batch
-  bool partial_line_out = false;  // the last byte sent was not the end of a line
-  bool send_shut = false;         // our FIN is out: nothing more will be queued
-  bool peer_done = false;         // the peer's FIN came and everything before it was read
+  bool doomed = false;     // cut off or closed at the end of this batch
+  bool send_shut = false;  // our FIN is out: nothing more will be queued
+  bool peer_done = false;  // the peer's FIN came and everything before it was read
   std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
   std::list<session>::iterator self;
 
-  std::size_t unsent() const noexcept { return outbox.size() - sent; }
-  void queue_line(std::string_view line) {
-    outbox.append(line);
-    outbox.push_back('\n');
-  }
+  std::size_t unsent() const noexcept { return out.unsent(); }
+  void queue_line(std::string_view line) { out.queue_line(line); }
   // Sends until done or would-block. Returns the error that ends the connection, if any.
   std::error_code flush() noexcept;
-  // Forgets the queued lines, except the rest of a line partly sent (so that the client
-  // never sees half a line followed by another).
-  void drop_unsent_lines() noexcept;
+  void drop_unsent_lines() noexcept { out.drop_unsent_lines(); }
 };
 
 }  // namespace evsel::chat

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// evsel chat: the output of one line-based connection, queued in order and sent in pieces.
+#include "line_outbox.hpp"
+
+namespace evsel::chat {
+namespace {
+
+constexpr std::size_t idle_capacity = 16 * 1024;
+
+}  // namespace
+
+void line_outbox::consumed(std::size_t count) noexcept {
+  if (count == 0) return;
+  sent_ += count;
+  partial_line_out_ = bytes_[sent_ - 1] != '\n';
+}
+
+void line_outbox::settle() noexcept {
+  if (sent_ == bytes_.size()) {
+    if (bytes_.capacity() > idle_capacity) {
+      std::string().swap(bytes_);
+    } else {
+      bytes_.clear();
+    }
+    sent_ = 0;
+  } else if (sent_ > bytes_.size() / 2) {
+    bytes_.erase(0, sent_);
+    sent_ = 0;
+  }
+}
+
+void line_outbox::drop_unsent_lines() noexcept {
+  std::size_t keep = sent_;
+  if (partial_line_out_) {
+    const std::size_t end = bytes_.find('\n', sent_);
+    keep = end == std::string::npos ? bytes_.size() : end + 1;
+  }
+  bytes_.resize(keep);
+}
+
+}  // namespace evsel::chat
