@@ -263,6 +263,11 @@ check() {  # <value> <op> <limit>: ok / MISSED
 
 table="$out/table.md"
 {
+  if [ $smoke = 1 ]; then
+    echo "SMOKE RUN: one repetition of ${duration} s windows, on whatever build was given; the"
+    echo "figures say nothing about speed, only that every program ran and every byte came back."
+    echo
+  fi
   echo "Medians of $reps repetition(s); ratios are to raw epoll in the same run."
   echo "Throughput in operations per second (echo: messages; ping-pong: round trips;"
   echo "connect: connections; chat: deliveries). CPU: server CPU time per operation."
