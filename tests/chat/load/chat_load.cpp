@@ -56,8 +56,10 @@ struct client {
 // The text of line `seq` of every sender: a sequence number and filler that depends on it,
 // so that a corrupted, lost, repeated or reordered line shows.
 std::string message_text(std::size_t seq, std::size_t payload) {
-  std::string text = "m" + std::to_string(seq) + " ";
-  text.append(payload, static_cast<char>('a' + seq % 26));
+  std::string text = "m" + std::to_string(seq);
+  // No space without filler: the server trims trailing blanks, and the line must come back
+  // exactly as sent.
+  if (payload != 0) text.append(1, ' ').append(payload, static_cast<char>('a' + seq % 26));
   return text;
 }
 
