@@ -68,7 +68,7 @@ compare_lists() {
 }
 
 cmd_test() {
-  need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}"
+  need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}" pkgconf
   mkdir -p "$build"
   : >"$build/summary.txt"
 
@@ -118,6 +118,18 @@ cmd_test() {
   if [ -n "$retried" ]; then
     printf 'windows/win: passed on the second attempt: %s\n' "$retried" | tee -a "$build/summary.txt"
   fi
+
+  say "Packaging: evsel installed, then used through find_package, pkg-config and add_subdirectory"
+  local packages=0
+  for platform in linux mingw; do
+    for linkage in static shared; do
+      printf '%s, %s library:\n' "$platform" "$linkage"
+      "$top/tests/package/package_test.sh" "$platform" "$linkage" "$build/package/$platform-$linkage"
+      packages=$((packages + 3))
+    done
+  done
+  printf 'package: %s consumer programs built and run (Linux and MinGW under Wine, static and shared)\n' \
+    "$packages" | tee -a "$build/summary.txt"
   wine_stop
   trap - EXIT
 
