@@ -48,6 +48,9 @@ enum class run_status { timeout, progress, woken };
 //       that other threads can add, modify and remove meanwhile, and holds it whenever it
 //       touches a registration or the core.
 //   void wake() noexcept;                        any thread, no lock; coalesced; never lost
+//   void nudge() noexcept;
+//       With the engine's lock held, while another thread blocks in run: makes that run
+//       return (progress, not woken), because another thread recorded something. Coalesced.
 //   Every other call comes with the engine's lock held.
 //   The re-enabling hooks, called after the common code updated R and D:
 //   void after_recv(registration& r, const io_result& result) noexcept;

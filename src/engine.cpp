@@ -102,6 +102,7 @@ std::error_code engine::add(socket_state* s, event mask, void* context) noexcept
   live_.fetch_add(1, std::memory_order_relaxed);
   // Events recorded under an earlier registration and never returned come back now.
   core_.requeue(*r);
+  notify_waiter();
   return {};
 }
 
@@ -123,6 +124,7 @@ std::error_code engine::modify(socket_state* s,
   if (set_context) r->context = context;
   // Bits recorded while outside the mask come back when it widens again (C15, C50).
   core_.requeue(*r);
+  notify_waiter();
   return {};
 }
 
@@ -182,9 +184,12 @@ std::size_t engine::wait(ready_record* out,
   // The clock is read only when a deadline needs it: a busy server waits a lot.
   const bool timed = !forever && timeout != std::chrono::milliseconds::zero();
   const clock::time_point deadline = timed ? clock::now() + timeout : clock::time_point{};
-  const std::lock_guard<std::mutex> turn(wait_turn_);
+  // A wait that had to wait for its turn has used up part of its time.
+  std::unique_lock<std::mutex> turn(wait_turn_, std::try_to_lock);
+  const bool waited_for_turn = !turn.owns_lock();
+  if (waited_for_turn) turn.lock();
   std::unique_lock<std::mutex> held(lock_);
-  for (bool first = true;; first = false) {
+  for (bool first = !waited_for_turn;; first = false) {
     // Even with records waiting, the backend gets a look (without blocking), so that
     // sockets re-recorded by the application's own calls never starve the others.
     auto left = forever ? std::chrono::milliseconds(-1) : timeout;
@@ -194,7 +199,9 @@ std::size_t engine::wait(ready_record* out,
       left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
       if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
     }
+    blocked_waiter_ = true;
     const run_status status = backend_->run(left, ec, held);
+    blocked_waiter_ = false;
     free_idle();
     if (ec) return 0;
     const std::size_t count = core_.collect(out, capacity);
@@ -207,6 +214,7 @@ std::size_t engine::wait(ready_record* out,
 
 void engine::on_recv(registration& r, const io_result& result) noexcept {
   backend_->after_recv(r, result);
+  notify_waiter();
 }
 
 void engine::on_send(registration& r, const io_result& result) noexcept {
@@ -215,10 +223,12 @@ void engine::on_send(registration& r, const io_result& result) noexcept {
 
 void engine::on_transition(registration& r) noexcept {
   backend_->after_transition(r);
+  notify_waiter();
 }
 
 void engine::on_accept(registration& r, const io_result& result) noexcept {
   backend_->after_accept(r, result);
+  notify_waiter();
 }
 
 }  // namespace evsel::detail

@@ -56,6 +56,12 @@ class engine {
 
  private:
   registration* lookup(socket_state* s, std::error_code& ec) const noexcept;
+  // Called at the end of every call that may record, with the lock held: a wait blocked
+  // in another thread must return what was recorded, as WSAEventSelect's event would be
+  // signalled (and deferred looks must happen).
+  void notify_waiter() noexcept {
+    if (blocked_waiter_ && core_.has_queued()) backend_->nudge();
+  }
   void free_idle() noexcept;
 
   std::mutex lock_;
@@ -64,6 +70,7 @@ class engine {
   std::optional<backend> backend_;
   std::atomic<std::size_t> live_{0};
   bool has_detached_ = false;
+  bool blocked_waiter_ = false;  // a wait is inside backend_->run
 };
 
 // Held for the duration of a socket call: the lock of the poller the socket is registered

@@ -117,6 +117,11 @@ class echo_server {
       c.unsent.clear();
       // A big queue's memory goes back once drained; a small one is kept for next time.
       if (c.unsent.capacity() > 64 * 1024) c.unsent.shrink_to_fit();
+    } else if (c.sent >= c.unsent.size() / 2) {
+      // A queue that never quite drains would otherwise keep everything ever sent from it:
+      // dropping the sent half keeps memory within twice the queue, at little copying.
+      c.unsent.erase(0, c.sent);
+      c.sent = 0;
     }
   }
 

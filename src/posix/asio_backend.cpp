@@ -93,11 +93,10 @@ std::error_code backend::attach(registration& base) noexcept {
   }
   if (ec) return to_std(ec);
   try {
-    if (attached_ + 1 > looks_.capacity()) {
-      const std::size_t room = std::max<std::size_t>(64, 2 * looks_.capacity());
-      looks_.reserve(room);
-      looked_at_.reserve(room);
-    }
+    // Both, each on its own: one may have grown before the other failed to.
+    const std::size_t room = std::max<std::size_t>(64, 2 * (attached_ + 1));
+    if (attached_ + 1 > looks_.capacity()) looks_.reserve(room);
+    if (attached_ + 1 > looked_at_.capacity()) looked_at_.reserve(room);
   } catch (const std::bad_alloc&) {
     (void)r.descriptor.release();
     return std::make_error_code(std::errc::not_enough_memory);
@@ -172,6 +171,19 @@ void backend::wake() noexcept {
     });
   } catch (...) {
     wake_pending_.store(false, std::memory_order_release);
+  }
+}
+
+void backend::nudge() noexcept {
+  if (nudge_pending_) return;
+  try {
+    boost::asio::post(io_, [this] {
+      const std::lock_guard<std::mutex> hold(*engine_lock_);
+      nudge_pending_ = false;
+    });
+    nudge_pending_ = true;
+  } catch (...) {
+    // Out of memory: the blocked wait sees the record at its next notification or timeout.
   }
 }
 

@@ -38,6 +38,7 @@ class backend {
                  std::error_code& ec,
                  std::unique_lock<std::mutex>& held) noexcept;
   void wake() noexcept;
+  void nudge() noexcept;
 
   void after_recv(registration& r, const io_result& result) noexcept;
   void after_send(registration& r, const io_result& result) noexcept;
@@ -71,6 +72,7 @@ class backend {
   std::vector<pollfd> looks_;
   std::size_t attached_ = 0;
   std::atomic<bool> wake_pending_{false};
+  bool nudge_pending_ = false;  // guarded by the engine's lock
   bool woken_ = false;
   // The engine's lock while run() lets go of it: handlers take it for their turn.
   std::mutex* engine_lock_ = nullptr;

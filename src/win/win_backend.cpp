@@ -244,6 +244,10 @@ void backend::wake() noexcept {
   SetEvent(signal_event_);
 }
 
+void backend::nudge() noexcept {
+  SetEvent(signal_event_);  // run then finds an empty batch and returns progress
+}
+
 void backend::after_recv(registration& base, const io_result& /*result*/) noexcept {
   // The kernel records read and oob again if they still hold; only a held close is ours.
   record_close_if_due(static_cast<win_registration&>(base));

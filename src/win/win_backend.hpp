@@ -38,6 +38,7 @@ class backend {
                  std::error_code& ec,
                  std::unique_lock<std::mutex>& held) noexcept;
   void wake() noexcept;
+  void nudge() noexcept;
 
   void after_recv(registration& r, const io_result& result) noexcept;
   void after_send(registration&, const io_result&) noexcept {}  // the kernel re-records write

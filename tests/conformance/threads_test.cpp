@@ -215,3 +215,63 @@ TEST_CASE("Pollers in different threads wait at the same time, each on its own s
   CHECK(seen[0] == per_poller);
   CHECK(seen[1] == per_poller);
 }
+
+// Windows signals the socket's event when a re-enabling call or a wider selection records
+// something, which ends a wait in another thread; so must every backend.
+TEST_CASE("A record made by another thread's call ends a wait that blocks meanwhile",
+          "[conformance][threads]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  REQUIRE_FALSE(poller.add(pair.server, event::write, &pair.server));
+  {
+    event_log log(poller);
+    REQUIRE(log.next(&pair.server).occurred == event::write);
+  }
+  send_all(pair.client, "x");
+  std::this_thread::sleep_for(100ms);  // the byte is there before the wait starts
+  std::atomic<long long> waited_ms{-1};
+  std::atomic<unsigned> got{0};
+  std::thread waiter([&] {
+    std::array<evsel::ready_record, 4> ready;
+    const auto start = std::chrono::steady_clock::now();
+    std::error_code ec;
+    const std::size_t n = poller.wait(ready.data(), ready.size(), 5000ms, ec);
+    waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    unsigned bits = 0;
+    for (std::size_t i = 0; i < n; ++i) bits |= static_cast<unsigned>(ready[i].occurred);
+    got = bits;
+  });
+  std::this_thread::sleep_for(200ms);  // the waiter is blocked by now
+  REQUIRE_FALSE(poller.modify(pair.server, event::write | event::read, &pair.server));
+  waiter.join();
+  INFO("the wait returned after " << waited_ms.load() << " ms");
+  CHECK((got.load() & static_cast<unsigned>(event::read)) != 0);
+  CHECK(waited_ms.load() < 2500);
+}
+
+// Waits on one poller take turns; the time spent waiting for the turn counts against the
+// timeout, so a wait never lasts much longer than asked once its turn comes.
+TEST_CASE("A wait that waited for its turn still ends by its own deadline",
+          "[conformance][threads]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  REQUIRE_FALSE(poller.add(pair.server, event::read, &pair.server));  // stays quiet
+  std::thread first([&] {
+    std::array<evsel::ready_record, 4> ready;
+    std::error_code ec;
+    (void)poller.wait(ready.data(), ready.size(), 1500ms, ec);
+  });
+  std::this_thread::sleep_for(100ms);  // the first wait has its turn by now
+  std::array<evsel::ready_record, 4> ready;
+  std::error_code ec;
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(poller.wait(ready.data(), ready.size(), 300ms, ec) == 0);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  first.join();
+  // Its turn comes after about 1,400 ms, past its deadline: it returns then, it does not
+  // wait 300 ms more.
+  CHECK(waited < 1650ms);
+  CHECK_FALSE(ec);
+}
