@@ -30,9 +30,9 @@ struct ready_record : network_events {
 ///   evsel::socket (recv for read/oob, accept for accept, a send that would block for
 ///   write); connect and close come once.
 ///
-/// Thread-safety: wake() may be called from any thread at any time. All other calls, and
-/// the socket calls on registered sockets, belong to one thread at a time (normally the
-/// one that waits).
+/// Thread-safety: every call, and every call on a registered socket, may come from any
+/// thread, also while another thread blocks in wait(); what such a call records ends that
+/// wait. Waits on one poller take turns (docs/semantics.md, Threads).
 class EVSEL_EXPORT poller {
  public:
   /// Waits forever when passed as a timeout.
@@ -49,9 +49,8 @@ class EVSEL_EXPORT poller {
   /// An unbound UDP socket is bound to the wildcard address first (UDP sockets are always
   /// bound, so write is recorded once at registration).
   /// Errors: errc::not_a_socket, errc::invalid_argument (bits outside all_events),
-  /// errc::already_registered, or an OS error; on error nothing is registered.
-  /// The native Windows backend currently holds at most 63 sockets per poller and fails
-  /// further adds with errc::no_buffer_space (the limit goes with issue #4).
+  /// errc::already_registered, or an OS error; on error nothing is registered. There is
+  /// no limit on the number of sockets per poller on any backend.
   [[nodiscard]] std::error_code add(socket& s, event mask, void* context = nullptr) noexcept;
 
   /// Replaces the mask (WSAEventSelect again). An event already recorded and not
