@@ -133,6 +133,20 @@ cmd_test() {
   wine_stop
   trap - EXIT
 
+  say "API reference: doxygen docs/Doxyfile (warnings fail it)"
+  if command -v doxygen >/dev/null; then
+    local doxygen_log
+    doxygen_log=$(cd "$top" && doxygen docs/Doxyfile 2>&1) || {
+      printf '%s\n' "$doxygen_log" >&2
+      die "the API reference has warnings"
+    }
+    printf 'api reference: built without warnings (%s)\n' "$top/build/docs/html/index.html" |
+      tee -a "$build/summary.txt"
+  else
+    printf 'api reference: not checked, doxygen is not installed (apt-get install doxygen)\n' |
+      tee -a "$build/summary.txt"
+  fi
+
   say "Benchmarks: a smoke run of bench/run.sh on these builds, so that the suite never rots"
   # Debug builds, seconds-long windows: the figures mean nothing here; every byte is still
   # checked, every server must stop cleanly, and the table and the plot must come out.

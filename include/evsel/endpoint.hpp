@@ -23,7 +23,9 @@ enum class address_family : std::uint8_t { ipv4, ipv6 };
 /// RFC 5952 (lower case, longest zero run compressed).
 class EVSEL_EXPORT endpoint {
  public:
+  /// An IPv4 address, in network order.
   using v4_bytes = std::array<std::uint8_t, 4>;
+  /// An IPv6 address, in network order.
   using v6_bytes = std::array<std::uint8_t, 16>;
 
   /// 0.0.0.0:0.
@@ -46,17 +48,23 @@ class EVSEL_EXPORT endpoint {
   /// As above; throws std::system_error whose what() names the text and the problem.
   static endpoint parse(std::string_view text);
 
+  /// IPv4 or IPv6.
   address_family family() const noexcept { return family_; }
+  /// The port, in host order.
   std::uint16_t port() const noexcept { return port_; }
+  /// The IPv6 scope (interface index) of a link-local address; 0 otherwise.
   std::uint32_t scope_id() const noexcept { return scope_id_; }
   /// The address bytes in network order (4 or 16 bytes).
   v4_bytes ipv4_bytes() const noexcept;
+  /// The IPv6 address bytes (for IPv4, the first four hold the address).
   const v6_bytes& ipv6_bytes() const noexcept { return bytes_; }
 
   /// A copy with another port.
   endpoint with_port(std::uint16_t port) const noexcept;
 
+  /// 127.0.0.0/8 or ::1.
   bool is_loopback() const noexcept;
+  /// 0.0.0.0 or :: (the wildcard address).
   bool is_unspecified() const noexcept;
 
   /// "127.0.0.1:4567" or "[::1]:4567"; parse(to_string()) gives back the same endpoint.
@@ -64,10 +72,12 @@ class EVSEL_EXPORT endpoint {
   /// The address alone: "127.0.0.1" or "::1" (with "%scope" when set).
   std::string address_string() const;
 
+  /// Same family, address, port and scope.
   friend bool operator==(const endpoint& a, const endpoint& b) noexcept {
     return a.family_ == b.family_ && a.port_ == b.port_ && a.scope_id_ == b.scope_id_ &&
            a.bytes_ == b.bytes_;
   }
+  /// Not operator==.
   friend bool operator!=(const endpoint& a, const endpoint& b) noexcept { return !(a == b); }
 
  private:

@@ -82,7 +82,9 @@ EVSEL_EXPORT std::string to_string(event set);
 /// close says whether the peer reset the connection (errc::connection_reset). Errors of
 /// bits that did not occur are empty.
 struct network_events {
+  /// The events that occurred (lNetworkEvents); never none in a record from poller::wait.
   event occurred = event::none;
+  /// The error of each event, indexed by bit position (iErrorCode); see error().
   std::array<std::error_code, event_bit_count> errors{};
 
   /// True if at least one bit of `bits` occurred.

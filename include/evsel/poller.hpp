@@ -16,6 +16,7 @@ namespace evsel {
 /// One socket's events as returned by poller::wait: the events and their errors, plus the
 /// context value given to poller::add.
 struct ready_record : network_events {
+  /// The value given to poller::add (or the last poller::modify that set one).
   void* context = nullptr;
 };
 

@@ -67,7 +67,9 @@ class EVSEL_EXPORT socket {
   socket() noexcept = default;
   /// Closes the socket if open (see close()).
   ~socket();
+  /// Takes over `other`'s socket and registration; `other` is left empty.
   socket(socket&& other) noexcept;
+  /// Closes this socket if open, then takes over `other`'s; `other` is left empty.
   socket& operator=(socket&& other) noexcept;
   socket(const socket&) = delete;
   socket& operator=(const socket&) = delete;
@@ -77,13 +79,18 @@ class EVSEL_EXPORT socket {
   /// As above; throws std::system_error.
   static socket open(address_family family, protocol proto);
 
+  /// True unless empty or closed.
   bool is_open() const noexcept { return state_ != nullptr; }
+  /// is_open().
   explicit operator bool() const noexcept { return is_open(); }
   /// The OS handle, or invalid_socket. Do not call the OS on it while registered.
   native_socket native_handle() const noexcept;
+  /// The family given to open().
   address_family family() const noexcept;
+  /// TCP or UDP, as given to open().
   protocol transport() const noexcept;
 
+  /// Binds to a local address (errc::address_in_use, errc::address_not_available, ...).
   [[nodiscard]] std::error_code bind(const endpoint& local) noexcept;
   /// Starts listening (TCP). A backlog <= 0 means the OS maximum.
   [[nodiscard]] std::error_code listen(int backlog = 0) noexcept;
@@ -104,6 +111,7 @@ class EVSEL_EXPORT socket {
   /// Takes one queued connection (re-enables accept). The new socket is non-blocking and
   /// not registered anywhere. errc::would_block when the queue is empty.
   socket accept(std::error_code& ec) noexcept;
+  /// As above, and sets `peer` to the connecting side's address.
   socket accept(endpoint& peer, std::error_code& ec) noexcept;
 
   /// Receives up to `size` bytes (re-enables read and oob).
@@ -149,7 +157,9 @@ class EVSEL_EXPORT socket {
   /// then closes it. Closing an empty socket is a no-op.
   std::error_code close() noexcept;
 
+  /// The bound address (after bind, connect or accept).
   endpoint local_endpoint(std::error_code& ec) const noexcept;
+  /// The peer's address; errc::not_connected before the connection is established.
   endpoint remote_endpoint(std::error_code& ec) const noexcept;
 
   /// Allow bind to an address in TIME_WAIT. On Windows that is already the default and the
@@ -157,16 +167,21 @@ class EVSEL_EXPORT socket {
   [[nodiscard]] std::error_code set_reuse_address(bool enabled) noexcept;
   /// TCP_NODELAY.
   [[nodiscard]] std::error_code set_no_delay(bool enabled) noexcept;
+  /// Whether TCP_NODELAY is on.
   bool no_delay(std::error_code& ec) const noexcept;
   /// SO_SNDBUF / SO_RCVBUF in bytes (Linux reports back twice what was set).
   [[nodiscard]] std::error_code set_send_buffer_size(int bytes) noexcept;
+  /// SO_RCVBUF in bytes.
   [[nodiscard]] std::error_code set_receive_buffer_size(int bytes) noexcept;
+  /// The current SO_SNDBUF.
   int send_buffer_size(std::error_code& ec) const noexcept;
+  /// The current SO_RCVBUF.
   int receive_buffer_size(std::error_code& ec) const noexcept;
   /// SO_LINGER. Enabled with a zero timeout makes close() reset the connection.
   [[nodiscard]] std::error_code set_linger(bool enabled, std::chrono::seconds timeout) noexcept;
   /// SO_OOBINLINE: urgent bytes arrive in the normal stream and only read is reported.
   [[nodiscard]] std::error_code set_oob_inline(bool enabled) noexcept;
+  /// Whether SO_OOBINLINE is on.
   bool oob_inline(std::error_code& ec) const noexcept;
 
  private:
