@@ -264,7 +264,7 @@ check() {  # <value> <op> <limit>: ok / MISSED
 table="$out/table.md"
 {
   if [ $smoke = 1 ]; then
-    echo "SMOKE RUN: one repetition of ${duration} s windows, on whatever build was given; the"
+    echo "SMOKE RUN: one repetition of ${duration} s windows, possibly on a Debug build: the"
     echo "figures say nothing about speed, only that every program ran and every byte came back."
     echo
   fi
