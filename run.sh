@@ -68,7 +68,8 @@ compare_lists() {
 }
 
 cmd_test() {
-  need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}" pkgconf
+  need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}" pkgconf \
+    yamllint
   mkdir -p "$build"
   : >"$build/summary.txt"
 
@@ -132,6 +133,11 @@ cmd_test() {
     "$packages" | tee -a "$build/summary.txt"
   wine_stop
   trap - EXIT
+
+  say "CI workflow: yamllint (parse and rules in .yamllint)"
+  yamllint --strict "$top/.github/workflows/ci.yml" "$top/.yamllint" ||
+    die "the CI workflow file has YAML errors or warnings"
+  printf 'ci workflow: parses, yamllint clean\n' | tee -a "$build/summary.txt"
 
   say "API reference: doxygen docs/Doxyfile (warnings fail it)"
   if command -v doxygen >/dev/null; then
