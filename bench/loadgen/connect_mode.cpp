@@ -2,6 +2,7 @@
 // evsel-bench-load: connect mode: short connections, each connect, echo, close.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -11,7 +12,7 @@
 
 #include "byte_tape.hpp"
 #include "failure.hpp"
-#include "histogram.hpp"
+#include "latency_histogram.hpp"
 #include "modes.hpp"
 #include "sockets.hpp"
 #include "usage_meter.hpp"
@@ -192,7 +193,8 @@ class connect_run {
     a.last_progress = now;
     if (a.received < options_.size) return false;
     if (clock_.measuring()) {
-      latencies_.record(nanoseconds_between(a.started, clock_type::now()));
+      latencies_.record(
+          std::chrono::nanoseconds(nanoseconds_between(a.started, clock_type::now())));
       ++ops_;
     }
     // Nothing is left unread, so this is an orderly close (FIN), not a reset.
@@ -250,7 +252,7 @@ class connect_run {
   int poller_ = -1;
   std::vector<attempt> slots_;
   std::vector<unsigned char> buffer_;
-  latency_histogram latencies_;
+  evsel_examples::latency_histogram latencies_;
   usage_meter usage_;
   std::uint64_t next_number_ = 0;
   std::uint64_t ops_ = 0;

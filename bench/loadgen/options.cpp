@@ -13,7 +13,7 @@
 
 #include <unistd.h>
 
-#include "proc_readings.hpp"
+#include "process_usage.hpp"
 
 namespace evsel_loadgen {
 
@@ -215,7 +215,7 @@ bool parse(int argc, char** argv, options& o, bool& help) {
     return bad("--connections times --depth may not exceed %llu", max_send_times);
   }
   double cpu_seconds = 0;
-  if (o.server_pid != 0 && !read_cpu_seconds(o.server_pid, cpu_seconds)) {
+  if (o.server_pid != 0 && !evsel_examples::read_cpu_seconds(o.server_pid, cpu_seconds)) {
     return bad("--server-pid %d: no such process (/proc/%d/stat cannot be read)", o.server_pid,
                o.server_pid);
   }

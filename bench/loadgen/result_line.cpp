@@ -2,6 +2,7 @@
 // evsel-bench-load: the one line of results, "result key=value ...", that scripts read.
 #include "result_line.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 namespace evsel_loadgen {
@@ -27,12 +28,15 @@ void result_line::add(const char* key, double value, int decimals) {
   add(key, text);
 }
 
-void result_line::add_latencies(const latency_histogram& latencies) {
-  add("p50_us", latencies.quantile_ns(0.5) / 1e3, 1);
-  add("p90_us", latencies.quantile_ns(0.9) / 1e3, 1);
-  add("p99_us", latencies.quantile_ns(0.99) / 1e3, 1);
-  add("p999_us", latencies.quantile_ns(0.999) / 1e3, 1);
-  add("max_us", static_cast<double>(latencies.max_ns()) / 1e3, 1);
+void result_line::add_latencies(const evsel_examples::latency_histogram& latencies) {
+  const auto microseconds = [](std::chrono::nanoseconds ns) {
+    return static_cast<double>(ns.count()) / 1e3;
+  };
+  add("p50_us", microseconds(latencies.percentile(0.5)), 1);
+  add("p90_us", microseconds(latencies.percentile(0.9)), 1);
+  add("p99_us", microseconds(latencies.percentile(0.99)), 1);
+  add("p999_us", microseconds(latencies.percentile(0.999)), 1);
+  add("max_us", microseconds(latencies.max()), 1);
 }
 
 void result_line::print() const {

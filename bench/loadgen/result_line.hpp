@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "histogram.hpp"
+#include "latency_histogram.hpp"
 
 namespace evsel_loadgen {
 
@@ -19,7 +19,7 @@ class result_line {
   void add(const char* key, double value, int decimals);
 
   // p50_us, p90_us, p99_us, p999_us and max_us.
-  void add_latencies(const latency_histogram& latencies);
+  void add_latencies(const evsel_examples::latency_histogram& latencies);
 
   // On stdout, newline included.
   void print() const;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // evsel-bench-load: echo and pingpong modes: persistent connections with messages in flight.
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <vector>
 
@@ -9,7 +10,7 @@
 #include "byte_tape.hpp"
 #include "connector.hpp"
 #include "failure.hpp"
-#include "histogram.hpp"
+#include "latency_histogram.hpp"
 #include "modes.hpp"
 #include "sockets.hpp"
 #include "stream_connection.hpp"
@@ -114,7 +115,7 @@ class stream_run {
     const auto now = clock_type::now();
     if (clock_.measuring()) {
       for (std::uint64_t m = first; m < end; ++m) {
-        latencies_.record(nanoseconds_between(sent_at(index, m), now));
+        latencies_.record(std::chrono::nanoseconds(nanoseconds_between(sent_at(index, m), now)));
       }
       ops_ += end - first;
     }
@@ -165,7 +166,7 @@ class stream_run {
   stream_io io_;
   std::vector<stream_connection> connections_;
   std::vector<clock_type::time_point> sent_at_;
-  latency_histogram latencies_;
+  evsel_examples::latency_histogram latencies_;
   usage_meter usage_;
   std::uint64_t ops_ = 0;
   std::size_t open_ = connections_.size();

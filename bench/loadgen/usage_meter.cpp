@@ -2,10 +2,25 @@
 // evsel-bench-load: CPU time and memory over the measurement window, the server's and ours.
 #include "usage_meter.hpp"
 
+#include <sys/resource.h>
+
 #include "failure.hpp"
-#include "proc_readings.hpp"
+#include "process_usage.hpp"
 
 namespace evsel_loadgen {
+namespace {
+
+// User plus system time this process has used so far.
+double own_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace
 
 void usage_meter::start() {
   client_cpu_s_[0] = own_cpu_seconds();
@@ -19,8 +34,8 @@ void usage_meter::stop() {
 
 void usage_meter::read_server(int at) {
   if (server_pid_ == 0) return;
-  if (!read_cpu_seconds(server_pid_, server_cpu_s_[at]) ||
-      !read_rss_kib(server_pid_, server_rss_kib_[at])) {
+  if (!evsel_examples::read_cpu_seconds(server_pid_, server_cpu_s_[at]) ||
+      !evsel_examples::read_rss_kib(server_pid_, server_rss_kib_[at])) {
     fail("cannot read /proc/%d/stat or /proc/%d/status: has the server exited?", server_pid_,
          server_pid_);
   }

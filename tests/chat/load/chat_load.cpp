@@ -17,7 +17,7 @@
 #include "latency_histogram.hpp"
 #include "load_options.hpp"
 #include "load_report.hpp"
-#include "process_cpu.hpp"
+#include "process_usage.hpp"
 
 namespace evsel_chat_load {
 namespace {
@@ -130,9 +130,10 @@ class load_run {
   std::size_t deliveries_expected() const { return senders_ * (senders_ - 1) * options_.messages; }
 
   double server_cpu() {
-    std::string error;
-    const double seconds = process_cpu_seconds(options_.server_pid, error);
-    if (seconds < 0) fail("--server-pid: " + error);
+    double seconds = 0;
+    if (!evsel_examples::read_cpu_seconds(static_cast<long>(options_.server_pid), seconds)) {
+      fail("--server-pid: cannot read /proc/" + std::to_string(options_.server_pid) + "/stat");
+    }
     return seconds;
   }
 
@@ -368,7 +369,7 @@ class load_run {
   bool slow_cut_ = false;  // someone heard that the slow client was cut off
   clock::time_point deadline_;
   std::string failure_;
-  latency_histogram latencies_;
+  evsel_examples::latency_histogram latencies_;
   clock::time_point first_sent_{};  // when the first line's last byte was sent
   clock::time_point last_delivery_{};
   double server_cpu_start_ = 0;  // seconds, with --server-pid
@@ -389,10 +390,10 @@ int main(int argc, char** argv) {
   }
   if (options.server_pid != 0) {
     // Checked now rather than after the run, which may have taken minutes.
-    std::string why;
-    if (process_cpu_seconds(options.server_pid, why) < 0) {
-      std::fprintf(stderr, "evsel-chat-load: --server-pid %llu: %s\n", options.server_pid,
-                   why.c_str());
+    double seconds = 0;
+    if (!evsel_examples::read_cpu_seconds(static_cast<long>(options.server_pid), seconds)) {
+      std::fprintf(stderr, "evsel-chat-load: --server-pid %llu: cannot read /proc/%llu/stat\n",
+                   options.server_pid, options.server_pid);
       return 2;
     }
   }

@@ -5,7 +5,7 @@
 #include <system_error>
 
 #include "number_argument.hpp"
-#include "process_cpu.hpp"
+#include "process_usage.hpp"
 
 namespace evsel_chat_load {
 
@@ -57,7 +57,7 @@ std::string parse_load_options(const std::vector<std::string>& args, load_option
     } else if (arg == "--seed" && parse_number(value, 1, ~0ULL, number)) {
       out.seed = number;
     } else if (arg == "--server-pid") {
-      if (!process_cpu_supported) {
+      if (!evsel_examples::process_usage_supported) {
         return "--server-pid: only on Linux, which tells a process's processor time in /proc";
       }
       if (!parse_number(value, 1, max_pid, number)) {

@@ -15,7 +15,7 @@ double microseconds(std::chrono::nanoseconds ns) {
 }  // namespace
 
 void print_result(const load_options& options, const load_figures& figures) {
-  const latency_histogram& latencies = *figures.latencies;
+  const evsel_examples::latency_histogram& latencies = *figures.latencies;
   const double rate =
       figures.seconds > 0 ? static_cast<double>(figures.deliveries) / figures.seconds : 0;
   std::printf(

@@ -12,7 +12,7 @@ namespace evsel_chat_load {
 struct load_figures {
   std::uint64_t deliveries = 0;
   double seconds = 0;  // from the first line sent to the last delivery
-  const latency_histogram* latencies = nullptr;
+  const evsel_examples::latency_histogram* latencies = nullptr;
   double server_cpu_seconds = -1;  // over the same span; negative: not measured
 };
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// evsel chat load test: delivery latencies, counted in fixed log-linear buckets.
+// evsel tools: latencies, counted in fixed log-linear buckets (load test, load generator).
 #include "latency_histogram.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace evsel_chat_load {
+namespace evsel_examples {
 namespace {
 
 // The index of the highest set bit of a nonzero value; C++17 has no std::bit_width.
@@ -64,4 +64,4 @@ std::chrono::nanoseconds latency_histogram::percentile(double fraction) const no
   return std::chrono::nanoseconds(static_cast<std::int64_t>(ns));
 }
 
-}  // namespace evsel_chat_load
+}  // namespace evsel_examples

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// evsel chat load test: delivery latencies, counted in fixed log-linear buckets.
+// evsel tools: latencies, counted in fixed log-linear buckets (load test, load generator).
 #pragma once
 
 #include <array>
@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace evsel_chat_load {
+namespace evsel_examples {
 
 // Millions of deliveries in a fixed 30 KiB: every power of two is cut into 128 equal buckets,
 // so a reported percentile is within 0.4% of a true sample (exact below 256 ns). Covers
@@ -35,4 +35,4 @@ class latency_histogram {
   std::uint64_t max_ = 0;
 };
 
-}  // namespace evsel_chat_load
+}  // namespace evsel_examples

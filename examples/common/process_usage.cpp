@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: MIT
-// evsel-bench-load: what /proc says about a process: CPU time and resident memory.
-#include "proc_readings.hpp"
+// evsel tools: what Linux's /proc says about another process: CPU time and resident memory.
+#include "process_usage.hpp"
 
+#if defined(__linux__)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
-#include <sys/resource.h>
 #include <unistd.h>
+#endif
 
-namespace evsel_loadgen {
+namespace evsel_examples {
+
+#if defined(__linux__)
 
 namespace {
 
 // Reads a small /proc file whole; its contents are produced in one go by the kernel.
-bool read_proc_file(int pid, const char* name, char* text, std::size_t capacity) {
+bool read_proc_file(long pid, const char* name, char* text, std::size_t capacity) {
   char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/%s", pid, name);
+  std::snprintf(path, sizeof path, "/proc/%ld/%s", pid, name);
   const int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   std::size_t length = 0;
@@ -33,7 +36,7 @@ bool read_proc_file(int pid, const char* name, char* text, std::size_t capacity)
 
 }  // namespace
 
-bool read_cpu_seconds(int pid, double& seconds) {
+bool read_cpu_seconds(long pid, double& seconds) {
   char text[2048];
   if (!read_proc_file(pid, "stat", text, sizeof text)) return false;
   // The command name (field 2) may hold spaces and parentheses: count from its last ')'.
@@ -58,7 +61,7 @@ bool read_cpu_seconds(int pid, double& seconds) {
   return true;
 }
 
-bool read_rss_kib(int pid, std::uint64_t& kib) {
+bool read_rss_kib(long pid, std::uint64_t& kib) {
   char text[4096];
   if (!read_proc_file(pid, "status", text, sizeof text)) return false;
   const char* line = std::strstr(text, "\nVmRSS:");
@@ -70,13 +73,15 @@ bool read_rss_kib(int pid, std::uint64_t& kib) {
   return true;
 }
 
-double own_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  const auto seconds = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+#else
+
+bool read_cpu_seconds(long /*pid*/, double& /*seconds*/) {
+  return false;
+}
+bool read_rss_kib(long /*pid*/, std::uint64_t& /*kib*/) {
+  return false;
 }
 
-}  // namespace evsel_loadgen
+#endif
+
+}  // namespace evsel_examples
