@@ -28,6 +28,12 @@ std::error_code to_std(const boost::system::error_code& ec) noexcept {
   return native_error(ec.value());
 }
 
+// A connected TCP socket's read waits start after a look (defer_read_wait), and the reason
+// it woke is found by a look too; listeners, connecting and UDP sockets wait directly.
+bool reads_by_look(const socket_state& s) noexcept {
+  return s.is_tcp() && s.stage == connection_stage::connected;
+}
+
 }  // namespace
 
 struct backend::asio_registration final : registration {
@@ -377,7 +383,7 @@ void backend::rearm(asio_registration& r, bool defer_read) noexcept {
                         !r.urgent_known && !r.urgent_unreadable && !s.peer_closed;
   }
   // Idle (unconnected) and failed sockets wait for nothing: Linux reports them as hung up.
-  if (want[wait_read] && defer_read && s.is_tcp() && s.stage == connection_stage::connected) {
+  if (want[wait_read] && defer_read && reads_by_look(s)) {
     if (!r.waiting[wait_read]) defer_read_wait(r);
     want[wait_read] = false;
   }
@@ -390,7 +396,8 @@ void backend::defer_read_wait(asio_registration& r, bool woken) noexcept {
   // Arming a read wait costs a system call (Asio re-arms with epoll_ctl), and a busy
   // connection often has new data by the time the application waits again. So the wait is
   // started at the next run, after a look at the socket that records the read event at
-  // once if data came meanwhile: one peek instead of epoll_ctl, epoll_wait and a peek.
+  // once if data came meanwhile: a share of one poll() instead of epoll_ctl, epoll_wait and
+  // a peek.
   r.woken = r.woken || woken;
   if (r.deferred) return;
   r.deferred = true;
@@ -467,7 +474,7 @@ void backend::on_ready(asio_registration& r, wait_kind kind, bool aborted) noexc
   switch (kind) {
     case wait_read:
       r.input_known = false;
-      if (r.socket->is_tcp() && r.socket->stage == connection_stage::connected) {
+      if (reads_by_look(*r.socket)) {
         // Why it woke (data, end of stream, reset) is found out with the others woken in
         // this run, by one poll; see look_at_deferred.
         defer_read_wait(r, true);
