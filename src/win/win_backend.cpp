@@ -33,6 +33,11 @@ struct backend::win_registration final : registration {
   // kernel what happened (which resets event), so a signalled socket is queued only once.
   PTP_WAIT watcher = nullptr;
   bool signalled = false;  // in home->signalled_; guarded by home->signalled_lock_
+  // Listener: accept was enumerated and no accept has succeeded since.
+  bool accept_unanswered = false;
+  // Listener in home->looked_at_: see look_at_stuck_listeners.
+  bool looked_at = false;
+  win_registration* next_looked_at = nullptr;
 
   static VOID CALLBACK on_signalled(PTP_CALLBACK_INSTANCE, PVOID self, PTP_WAIT, TP_WAIT_RESULT) {
     auto& r = *static_cast<win_registration*>(self);
@@ -126,6 +131,7 @@ void backend::detach(registration& base) noexcept {
   // Cancel the association before the socket can be closed and its handle value reused
   // (G13). What the kernel recorded stays with the socket, as on every backend.
   WSAEventSelect(r.socket->handle, nullptr, 0);
+  stop_looking_at(r);
   // Stop the watcher and wait out a callback already running, so none touches r later.
   SetThreadpoolWait(r.watcher, nullptr, nullptr);
   WaitForThreadpoolWaitCallbacks(r.watcher, TRUE);
@@ -202,6 +208,7 @@ void backend::enumerate(win_registration& r) noexcept {
     discard_input(s.handle);
     bits &= ~event::read;
   }
+  if (has_any(bits, event::accept)) r.accept_unanswered = true;
   // connect and write of a new connection arrive in one enumeration and so in one record.
   core_.record(r, bits);
   record_close_if_due(r);
@@ -216,10 +223,12 @@ run_status backend::run(std::chrono::milliseconds timeout,
                   ? INFINITE - 1
                   : static_cast<DWORD>(timeout.count());
   }
+  if (looked_at_ != nullptr) wait_ms = std::min(wait_ms, look_interval_);
   held.unlock();
   const DWORD result = WaitForSingleObject(signal_event_, wait_ms);
   held.lock();
-  if (result == WAIT_TIMEOUT) return run_status::timeout;
+  const bool found = looked_at_ != nullptr && look_at_stuck_listeners();
+  if (result == WAIT_TIMEOUT) return found ? run_status::progress : run_status::timeout;
   if (result != WAIT_OBJECT_0) {
     ec = native_error(static_cast<int>(GetLastError()));
     return run_status::timeout;
@@ -254,12 +263,50 @@ void backend::after_recv(registration& base, const io_result& /*result*/) noexce
 }
 
 void backend::after_accept(registration& base, const io_result& result) noexcept {
-  // The accepted socket inherited the listener's selection and event, and accept cancelled
-  // that (G7: accepted sockets report nothing until added). Cancelling can reset the shared
-  // event while it announces the next connection (seen under Wine with thousands of
-  // connections queued: the listener was never reported again). Setting it costs one look
-  // at the listener in the next wait; the kernel's record decides what is reported.
-  if (!result.ec) WSASetEvent(static_cast<win_registration&>(base).event);
+  auto& r = static_cast<win_registration&>(base);
+  if (!result.ec) {
+    r.accept_unanswered = false;
+    stop_looking_at(r);
+    return;
+  }
+  // Accept was reported and there was nothing to accept. Windows re-enables accept on this
+  // call anyway; Wine 8.0 re-enables it only on an accept that succeeds, so after such a
+  // stale report it never reports the listener again (W10). Look at it ourselves until an
+  // accept succeeds.
+  if (r.accept_unanswered && result.ec == errc::would_block && !r.looked_at) {
+    r.looked_at = true;
+    r.next_looked_at = looked_at_;
+    looked_at_ = &r;
+    look_interval_ = min_look_interval;
+  }
+}
+
+void backend::stop_looking_at(win_registration& r) noexcept {
+  if (!r.looked_at) return;
+  for (win_registration** link = &looked_at_; *link != nullptr; link = &(*link)->next_looked_at) {
+    if (*link == &r) {
+      *link = r.next_looked_at;
+      break;
+    }
+  }
+  r.looked_at = false;
+  r.next_looked_at = nullptr;
+}
+
+bool backend::look_at_stuck_listeners() noexcept {
+  bool found = false;
+  for (win_registration* r = looked_at_; r != nullptr; r = r->next_looked_at) {
+    WSAPOLLFD query{};
+    query.fd = r->socket->handle;
+    query.events = POLLRDNORM;
+    if (WSAPoll(&query, 1, 0) == 1 && (query.revents & POLLRDNORM) != 0) {
+      core_.record(*r, event::accept);
+      found = true;
+    }
+  }
+  // Quiet listeners are looked at less and less often, up to max_look_interval.
+  look_interval_ = found ? min_look_interval : std::min(look_interval_ * 2, max_look_interval);
+  return found;
 }
 
 void backend::after_transition(registration& base) noexcept {

@@ -54,6 +54,11 @@ class backend {
   void record_close_if_due(win_registration& r) noexcept;
   void queue_signalled(win_registration& r) noexcept;
   std::error_code reserve_room(std::size_t sockets) noexcept;
+  void stop_looking_at(win_registration& r) noexcept;
+  bool look_at_stuck_listeners() noexcept;
+
+  static constexpr unsigned long min_look_interval = 1;  // milliseconds
+  static constexpr unsigned long max_look_interval = 64;
 
   poller_core& core_;
   void* signal_event_ = nullptr;  // auto-reset: set by wake() and by every queue_signalled
@@ -62,6 +67,9 @@ class backend {
   std::vector<win_registration*> signalled_;  // guarded by signalled_lock_
   std::vector<win_registration*> batch_;      // the waiting thread's copy, reused
   std::size_t attached_ = 0;
+  // Listeners Wine may have stopped reporting (W10), looked at every look_interval_ ms.
+  win_registration* looked_at_ = nullptr;
+  unsigned long look_interval_ = min_look_interval;
 };
 
 }  // namespace evsel::detail

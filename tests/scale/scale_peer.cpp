@@ -64,8 +64,11 @@ int serve(std::size_t count, clock_type::time_point deadline) {
   const auto started = clock_type::now();
   while (reported < count) {
     if (me.late()) {
+      // Tells a lost accept report (a connection is waiting) from a lost connection.
+      const bool waiting = listener.accept(ec).is_open();
       return fail(std::to_string(me.sockets.size()) + " accepted, " + std::to_string(reported) +
-                  " reported, when time ran out");
+                  " reported, when time ran out" +
+                  (waiting ? " (a connection was waiting to be accepted)" : ""));
     }
     const std::size_t n = me.wait(ec);
     if (ec) return fail("wait: " + ec.message());
@@ -164,7 +167,10 @@ int connect_all(const evsel::endpoint& server, std::size_t count, clock_type::ti
         if (++me.reads[index] != 1) return fail("answered twice");
         ++answered;
       } else if (r.has(event::close)) {
-        return fail("connection " + std::to_string(index) + " closed by the server");
+        const std::error_code why = r.error(event::close);
+        return fail("connection " + std::to_string(index) + " closed by the server (" +
+                    (why ? why.message() : std::string("graceful")) + ", " +
+                    evsel::to_string(r.occurred) + ")");
       }
     }
   }
