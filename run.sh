@@ -52,6 +52,13 @@ run_suites() {  # <dir> <label for the report> [ctest args...]
         tee -a "$build/summary.txt"
     fi
   done
+  # A test that cannot run on this platform says why and is skipped: named, never hidden.
+  local skipped
+  skipped=$(sed -n 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: \(.*\) \.\.*\**Skipped.*/\1/p' "$dir/ctest.log")
+  if [ -n "$skipped" ]; then
+    printf '%s: skipped here (the test says why in %s): %s\n' "$name" "$dir/ctest.log" \
+      "$skipped" | tee -a "$build/summary.txt"
+  fi
 }
 
 # The same test names on both backends, or the run fails.

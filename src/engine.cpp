@@ -2,6 +2,7 @@
 // evsel: the backend-neutral poller: argument checks, registrations, the wait loop.
 #include "engine.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <new>
 
@@ -18,6 +19,12 @@ bool valid_mask(event mask) noexcept {
 
 // UDP sockets are always bound, so that write is recorded once at registration on every
 // backend (Windows records nothing for an unbound socket, Wine does: C08).
+// The errors that mean "no descriptor or memory for a new connection now": the queued
+// connection stays, so reporting accept again at once would only fail again.
+bool out_of_descriptors(const std::error_code& ec) noexcept {
+  return ec == errc::too_many_files_open || ec == errc::no_buffer_space;
+}
+
 std::error_code ensure_bound(const socket_state& s) noexcept {
   if (s.is_tcp()) return {};
   std::error_code ec;
@@ -139,6 +146,7 @@ std::error_code engine::remove(socket_state* s) noexcept {
 
 void engine::detach(registration& r) noexcept {
   core_.unqueue(r);
+  end_rest(r);
   backend_->detach(r);
   r.socket->reg = nullptr;
   r.socket->owner.store(nullptr, std::memory_order_release);
@@ -199,9 +207,11 @@ std::size_t engine::wait(ready_record* out,
       left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
       if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
     }
+    if (resting_ != nullptr) left = until_first_rest_ends(left);
     blocked_waiter_ = true;
     const run_status status = backend_->run(left, ec, held);
     blocked_waiter_ = false;
+    if (resting_ != nullptr) end_due_rests();
     free_idle();
     if (ec) return 0;
     const std::size_t count = core_.collect(out, capacity);
@@ -227,8 +237,69 @@ void engine::on_transition(registration& r) noexcept {
 }
 
 void engine::on_accept(registration& r, const io_result& result) noexcept {
+  // Before the backend's hook, which arms a wait for accept only if it can be recorded.
+  if (!result.ec) {
+    r.rest_length = std::chrono::milliseconds::zero();
+    end_rest(r);  // descriptors are back before the rest is over
+  } else if (out_of_descriptors(result.ec)) {
+    rest_accept(r);
+  }
   backend_->after_accept(r, result);
   notify_waiter();
+}
+
+void engine::rest_accept(registration& r) noexcept {
+  // A level-triggered listener reports the connection that could not be taken again at
+  // once, and the next accept fails the same way: a busy loop until descriptors come back
+  // (libuv, nginx and libevent each had this). Resting accept keeps the connection queued,
+  // gives the application one clear error per rest, and resumes by itself.
+  r.rest_length = r.rest_length == std::chrono::milliseconds::zero()
+                      ? first_accept_rest
+                      : std::min(r.rest_length * 2, longest_accept_rest);
+  r.rest_until = std::chrono::steady_clock::now() + r.rest_length;
+  core_.clear(*r.socket, event::accept);
+  if (has_any(r.resting, event::accept)) return;
+  r.resting |= event::accept;
+  r.resting_next = resting_;
+  resting_ = &r;
+}
+
+void engine::end_rest(registration& r) noexcept {
+  if (r.resting == event::none) return;
+  for (registration** link = &resting_; *link != nullptr; link = &(*link)->resting_next) {
+    if (*link == &r) {
+      *link = r.resting_next;
+      break;
+    }
+  }
+  r.resting = event::none;
+  r.resting_next = nullptr;
+}
+
+void engine::end_due_rests() noexcept {
+  const auto now = std::chrono::steady_clock::now();
+  registration* next = nullptr;
+  for (registration* r = resting_; r != nullptr; r = next) {
+    next = r->resting_next;
+    if (r->rest_until > now) continue;
+    end_rest(*r);
+    // Accept is selectable again: the backend looks whether a connection waits (G1).
+    (void)backend_->update(*r);
+  }
+}
+
+std::chrono::milliseconds engine::until_first_rest_ends(
+    std::chrono::milliseconds left) const noexcept {
+  auto first_end = resting_->rest_until;
+  for (const registration* r = resting_->resting_next; r != nullptr; r = r->resting_next) {
+    first_end = std::min(first_end, r->rest_until);
+  }
+  const auto now = std::chrono::steady_clock::now();
+  // Rounded up, so that the wait does not end just before the rest and spin meanwhile.
+  const auto until = first_end <= now
+                         ? std::chrono::milliseconds::zero()
+                         : std::chrono::ceil<std::chrono::milliseconds>(first_end - now);
+  return left < std::chrono::milliseconds::zero() ? until : std::min(left, until);
 }
 
 }  // namespace evsel::detail

@@ -63,6 +63,14 @@ class engine {
     if (blocked_waiter_ && core_.has_queued()) backend_->nudge();
   }
   void free_idle() noexcept;
+  // Accept under descriptor exhaustion (docs/semantics.md, "Running out of descriptors").
+  void rest_accept(registration& r) noexcept;
+  void end_rest(registration& r) noexcept;
+  void end_due_rests() noexcept;
+  std::chrono::milliseconds until_first_rest_ends(std::chrono::milliseconds left) const noexcept;
+
+  static constexpr std::chrono::milliseconds first_accept_rest{50};
+  static constexpr std::chrono::milliseconds longest_accept_rest{1000};
 
   std::mutex lock_;
   std::mutex wait_turn_;  // one waiter at a time; taken before lock_
@@ -70,7 +78,8 @@ class engine {
   std::optional<backend> backend_;
   std::atomic<std::size_t> live_{0};
   bool has_detached_ = false;
-  bool blocked_waiter_ = false;  // a wait is inside backend_->run
+  bool blocked_waiter_ = false;      // a wait is inside backend_->run
+  registration* resting_ = nullptr;  // listeners resting (registration::resting_next)
 };
 
 // Held for the duration of a socket call: the lock of the poller the socket is registered

@@ -2,6 +2,8 @@
 // evsel: one socket's registration with a poller: the WSAEventSelect record and mask.
 #pragma once
 
+#include <chrono>
+
 #include <evsel/events.hpp>
 
 #include "socket_state.hpp"
@@ -32,10 +34,17 @@ struct registration {
   // All registrations of the poller, live or detached but not yet freed.
   registration* all_prev = nullptr;
   registration* all_next = nullptr;
+  // A listener whose accept failed for lack of descriptors rests: accept is not recorded
+  // (nor waited for) until rest_until, so that a queued connection cannot make the wait
+  // spin. Each failure in a row doubles the rest (engine::rest_accept).
+  event resting = event::none;
+  std::chrono::steady_clock::time_point rest_until{};
+  std::chrono::milliseconds rest_length{0};
+  registration* resting_next = nullptr;
 
   event deliverable() const noexcept { return socket->recorded & mask; }
-  // Bits that could be recorded now: selected and not disabled.
-  event recordable() const noexcept { return mask & ~socket->disabled; }
+  // Bits that could be recorded now: selected, not disabled, not resting.
+  event recordable() const noexcept { return mask & ~socket->disabled & ~resting; }
 };
 
 }  // namespace evsel::detail

@@ -7,6 +7,7 @@
 #include <evsel/socket.hpp>
 
 #include "engine.hpp"
+#include "injected_faults.hpp"
 #include "os.hpp"
 #include "poller_core.hpp"
 #include "socket_state.hpp"
@@ -246,7 +247,8 @@ socket socket::accept(endpoint& peer, std::error_code& ec) noexcept {
     detail::fail(ec, errc::invalid_argument);
     return {};
   }
-  const native_socket handle = detail::os::accept(state_->handle, &peer, ec);
+  ec = detail::take_injected_accept_failure();
+  const native_socket handle = ec ? invalid_socket : detail::os::accept(state_->handle, &peer, ec);
   detail::poller_core::reenable(*state_, event::accept);
   detail::poller_core::clear(*state_, event::accept);  // C52; recorded again if more wait
   if (state_->reg != nullptr) state_->reg->owner->on_accept(*state_->reg, {0, 0, {}, ec});

@@ -110,6 +110,12 @@ class EVSEL_EXPORT socket {
 
   /// Takes one queued connection (re-enables accept). The new socket is non-blocking and
   /// not registered anywhere. errc::would_block when the queue is empty.
+  ///
+  /// When it fails for lack of descriptors or memory (errc::too_many_files_open,
+  /// errc::no_buffer_space) the connection stays queued and the listener rests: accept is
+  /// not reported for 50 ms, doubling with each such failure in a row up to 1 s, and then
+  /// again by itself if a connection still waits. No busy loop, one error per rest, and
+  /// accepting resumes without the application doing anything (docs/semantics.md).
   socket accept(std::error_code& ec) noexcept;
   /// As above, and sets `peer` to the connecting side's address.
   socket accept(endpoint& peer, std::error_code& ec) noexcept;

@@ -155,8 +155,23 @@ void backend::synchronize(win_registration& r) noexcept {
   // that connect() returned at once: evsel reports both (C24, docs/semantics.md rule 4).
   refresh_connect(s);
   if (s.stage == connection_stage::failed) core_.record(r, event::connect, s.connect_error);
+  // A queued connection is recorded at selection whatever the kernel still holds disabled:
+  // after an accept that failed, Wine never re-enables accept (W10), and after a rest
+  // (engine::rest_accept) Windows has already spent its report. What evsel's own record
+  // holds disabled stays silent (record() drops it), as on every backend.
+  if (s.stage == connection_stage::listening) (void)record_accept_if_queued(r);
   if (s.receive_shut && s.is_tcp()) discard_input(s.handle);
   record_close_if_due(r);
+}
+
+bool backend::record_accept_if_queued(win_registration& r) noexcept {
+  if (!has_any(r.recordable(), event::accept)) return false;
+  WSAPOLLFD query{};
+  query.fd = r.socket->handle;
+  query.events = POLLRDNORM;
+  if (WSAPoll(&query, 1, 0) != 1 || (query.revents & POLLRDNORM) == 0) return false;
+  core_.record(r, event::accept);
+  return true;
 }
 
 void backend::record_close_if_due(win_registration& r) noexcept {
@@ -223,11 +238,12 @@ run_status backend::run(std::chrono::milliseconds timeout,
                   ? INFINITE - 1
                   : static_cast<DWORD>(timeout.count());
   }
-  if (looked_at_ != nullptr) wait_ms = std::min(wait_ms, look_interval_);
+  const bool looking = looked_at_ != nullptr && lookable_listeners();
+  if (looking) wait_ms = std::min(wait_ms, look_interval_);
   held.unlock();
   const DWORD result = WaitForSingleObject(signal_event_, wait_ms);
   held.lock();
-  const bool found = looked_at_ != nullptr && look_at_stuck_listeners();
+  const bool found = looking && look_at_stuck_listeners();
   if (result == WAIT_TIMEOUT) return found ? run_status::progress : run_status::timeout;
   if (result != WAIT_OBJECT_0) {
     ec = native_error(static_cast<int>(GetLastError()));
@@ -269,11 +285,13 @@ void backend::after_accept(registration& base, const io_result& result) noexcept
     stop_looking_at(r);
     return;
   }
-  // Accept was reported and there was nothing to accept. Windows re-enables accept on this
-  // call anyway; Wine 8.0 re-enables it only on an accept that succeeds, so after such a
-  // stale report it never reports the listener again (W10). Look at it ourselves until an
-  // accept succeeds.
-  if (r.accept_unanswered && result.ec == errc::would_block && !r.looked_at) {
+  // Accept was reported and the accept failed: nothing to take (a stale report), or no
+  // descriptor for it. Windows re-enables accept on this call anyway; Wine 8.0 re-enables it
+  // only on an accept that succeeds, so it never reports this listener again (W10). And
+  // after a rest (engine::rest_accept) even Windows has nothing left to report: it reported
+  // the still queued connection again right after the failure, while accept rested. So
+  // look at the listener ourselves until an accept succeeds.
+  if (r.accept_unanswered && !r.looked_at) {
     r.looked_at = true;
     r.next_looked_at = looked_at_;
     looked_at_ = &r;
@@ -293,16 +311,19 @@ void backend::stop_looking_at(win_registration& r) noexcept {
   r.next_looked_at = nullptr;
 }
 
+bool backend::lookable_listeners() const noexcept {
+  for (const win_registration* r = looked_at_; r != nullptr; r = r->next_looked_at) {
+    if (has_any(r->recordable(), event::accept)) return true;
+  }
+  return false;
+}
+
 bool backend::look_at_stuck_listeners() noexcept {
   bool found = false;
   for (win_registration* r = looked_at_; r != nullptr; r = r->next_looked_at) {
-    WSAPOLLFD query{};
-    query.fd = r->socket->handle;
-    query.events = POLLRDNORM;
-    if (WSAPoll(&query, 1, 0) == 1 && (query.revents & POLLRDNORM) != 0) {
-      core_.record(*r, event::accept);
-      found = true;
-    }
+    // Only where accept can be recorded (see record_accept_if_queued): a delivered accept
+    // not taken yet, or a resting one, must not keep the looks at their fastest.
+    if (record_accept_if_queued(*r)) found = true;
   }
   // Quiet listeners are looked at less and less often, up to max_look_interval.
   look_interval_ = found ? min_look_interval : std::min(look_interval_ * 2, max_look_interval);

@@ -55,6 +55,8 @@ class backend {
   void queue_signalled(win_registration& r) noexcept;
   std::error_code reserve_room(std::size_t sockets) noexcept;
   void stop_looking_at(win_registration& r) noexcept;
+  bool record_accept_if_queued(win_registration& r) noexcept;
+  bool lookable_listeners() const noexcept;
   bool look_at_stuck_listeners() noexcept;
 
   static constexpr unsigned long min_look_interval = 1;  // milliseconds

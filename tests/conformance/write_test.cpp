@@ -12,20 +12,6 @@ using evsel::event;
 
 namespace {
 
-// Sends 64 KiB chunks until the socket would block; returns how much was taken.
-std::size_t fill_until_blocked(evsel::socket& s) {
-  const std::string chunk(64 * 1024, 'w');
-  std::size_t total = 0;
-  for (int i = 0; i < 100000; ++i) {
-    std::error_code ec;
-    total += s.send(chunk.data(), chunk.size(), ec);
-    if (ec == evsel::errc::would_block) return total;
-    REQUIRE_FALSE(ec);
-  }
-  FAIL("send never blocked");
-  return total;
-}
-
 // The peer reads everything, while `log` collects what `writer` reports; returns the
 // number of write events seen and checks that every byte arrived.
 std::size_t drain_and_count_writes(evsel::socket& reader,

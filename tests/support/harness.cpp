@@ -156,6 +156,19 @@ std::string drain(evsel::socket& s) {
   }
 }
 
+std::size_t fill_until_blocked(evsel::socket& s) {
+  const std::string chunk(64 * 1024, 'w');
+  std::size_t total = 0;
+  for (int i = 0; i < 100000; ++i) {
+    std::error_code ec;
+    total += s.send(chunk.data(), chunk.size(), ec);
+    if (ec == evsel::errc::would_block) return total;
+    require_ok(ec, "send");
+  }
+  FAIL("send never blocked");
+  return total;
+}
+
 void abort_connection(evsel::socket& s) {
   require_ok(s.set_linger(true, std::chrono::seconds(0)), "set_linger");
   require_ok(s.close(), "close");

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <evsel/evsel.hpp>
@@ -30,6 +31,46 @@ const char* platform_name();
 // Lets this process hold at least `descriptors` sockets where the OS has a per-process soft
 // limit below its hard one (POSIX RLIMIT_NOFILE); fails the test if the hard limit is lower.
 void raise_descriptor_limit(std::size_t descriptors);
+
+// CPU time this process has used (user plus system), for "no busy loop" checks.
+double process_cpu_seconds();
+
+// Waits on `poller` for all of `window`, handing every record to `on_record`; returns the
+// CPU time the process used meanwhile. A wait that spins uses all of it, an idle one ~0.
+template <class OnRecord>
+double wait_through(evsel::poller& poller, ms window, OnRecord on_record) {
+  const double before = process_cpu_seconds();
+  const auto until = std::chrono::steady_clock::now() + window;
+  evsel::ready_record records[16];
+  for (auto now = std::chrono::steady_clock::now(); now < until;
+       now = std::chrono::steady_clock::now()) {
+    std::error_code ec;
+    const std::size_t n =
+        poller.wait(records, 16, std::chrono::duration_cast<ms>(until - now) + ms(1), ec);
+    if (ec) throw std::system_error(ec, "poller::wait");
+    for (std::size_t i = 0; i < n; ++i) on_record(records[i]);
+  }
+  return process_cpu_seconds() - before;
+}
+// What a busy loop is not: at most this share of one core over a fault window.
+inline constexpr double idle_cpu_share = 0.2;
+
+// While it lives, accept fails for lack of descriptors. On POSIX for real: the soft
+// RLIMIT_NOFILE is lowered and every descriptor left below it is taken. Where the process
+// has no such limit to reach (Windows, and under Wine the descriptors are wineserver's),
+// through evsel::testing::fail_next_accepts with the native "too many open sockets" error.
+// Create every socket the test needs before it.
+class descriptor_exhaustion {
+ public:
+  descriptor_exhaustion();
+  ~descriptor_exhaustion();
+  descriptor_exhaustion(const descriptor_exhaustion&) = delete;
+  descriptor_exhaustion& operator=(const descriptor_exhaustion&) = delete;
+
+ private:
+  std::vector<int> taken_;
+  unsigned long long saved_limit_ = 0;
+};
 
 // A listening TCP socket on the loopback address of `family`, port chosen by the OS.
 evsel::socket make_listener(evsel::address_family family = evsel::address_family::ipv4);
@@ -66,6 +107,9 @@ void send_all(evsel::socket& s, const std::string& data);
 std::string recv_exact(evsel::socket& s, std::size_t count);
 // Reads everything an unregistered socket has until end of stream or would-block.
 std::string drain(evsel::socket& s);
+// Sends 64 KiB chunks until the socket would block (the peer does not read); returns how
+// much was taken. Fails the test if it never blocks.
+std::size_t fill_until_blocked(evsel::socket& s);
 // Resets the connection (SO_LINGER on with zero timeout, then close).
 void abort_connection(evsel::socket& s);
 // Waits until `s` (unregistered) reports `mask` on a private poller; returns what came.

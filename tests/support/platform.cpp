@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: MIT
 // evsel: what the tests need to know about the platform they run on.
+#include <cerrno>
 #include <string>
 
 #include <catch2/catch.hpp>
 
+#include <evsel/testing.hpp>
+
 #include "harness.hpp"
 
 #if defined(_WIN32)
+// clang-format off
+#include <winsock2.h>  // before windows.h
 #include <windows.h>
+// clang-format on
 #else
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #endif
 
 namespace evsel_test {
@@ -47,6 +55,57 @@ void raise_descriptor_limit(std::size_t descriptors) {
     REQUIRE((limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= descriptors));
     limit.rlim_cur = static_cast<rlim_t>(descriptors);
     REQUIRE(setrlimit(RLIMIT_NOFILE, &limit) == 0);
+  }
+#endif
+}
+
+double process_cpu_seconds() {
+#if defined(_WIN32)
+  FILETIME created{}, exited{}, kernel{}, user{};
+  REQUIRE(GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user));
+  auto ticks = [](const FILETIME& t) {
+    return (static_cast<unsigned long long>(t.dwHighDateTime) << 32) | t.dwLowDateTime;
+  };
+  return static_cast<double>(ticks(kernel) + ticks(user)) / 1e7;  // 100 ns units
+#else
+  rusage usage{};
+  REQUIRE(getrusage(RUSAGE_SELF, &usage) == 0);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+#endif
+}
+
+descriptor_exhaustion::descriptor_exhaustion() {
+#if defined(_WIN32)
+  evsel::testing::fail_next_accepts(~0U, std::error_code(WSAEMFILE, evsel::native_category()));
+#else
+  rlimit limit{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &limit) == 0);
+  saved_limit_ = limit.rlim_cur;
+  // New descriptors must be numbered below the soft limit: put it a little above the
+  // lowest free number, then take every free number below it.
+  const int lowest_free = fcntl(0, F_DUPFD_CLOEXEC, 0);
+  REQUIRE(lowest_free >= 0);
+  close(lowest_free);
+  limit.rlim_cur = static_cast<rlim_t>(lowest_free + 8);
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &limit) == 0);
+  for (int fd; (fd = fcntl(0, F_DUPFD_CLOEXEC, 0)) >= 0;) taken_.push_back(fd);
+  REQUIRE(errno == EMFILE);
+  REQUIRE(!taken_.empty());
+#endif
+}
+
+descriptor_exhaustion::~descriptor_exhaustion() {
+#if defined(_WIN32)
+  evsel::testing::fail_next_accepts(0, {});
+#else
+  for (int fd : taken_) close(fd);
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    limit.rlim_cur = static_cast<rlim_t>(saved_limit_);
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
   }
 #endif
 }

@@ -78,7 +78,6 @@ std::error_code chat_server::serve_once(clock::duration max_wait) {
   }
   finish_batch();
   expire_lingering();
-  resume_accepting_if_due();
   for (session* s : closed_) sessions_.erase(s->self);
   closed_.clear();
   return {};
@@ -132,26 +131,13 @@ void chat_server::accept_all() {
     endpoint peer;
     socket connection = listener_.accept(peer, ec);
     if (ec == errc::would_block) return;
-    if (ec) return pause_accepting(ec);
+    if (ec) {
+      // Out of descriptors, say: evsel rests the listener (50 ms, doubling up to 1 s) and
+      // reports it again by itself, so this comes at most once per rest.
+      log_.note("error: accept: " + ec.message());
+      return;
+    }
     admit(std::move(connection), peer);
-  }
-}
-
-void chat_server::pause_accepting(const std::error_code& why) {
-  // Watching nothing on the listener takes it out of the waits; selecting accept again
-  // later reports the connections still queued (a newly selected event that holds).
-  log_.note("error: accept: " + why.message() + "; not accepting for " +
-            std::to_string(accept_pause.count()) + " ms");
-  if (poller_.modify(listener_, event::none)) return;
-  accept_paused_ = true;
-  accept_resumes_at_ = clock::now() + accept_pause;
-}
-
-void chat_server::resume_accepting_if_due() {
-  if (!accept_paused_ || clock::now() < accept_resumes_at_) return;
-  accept_paused_ = false;
-  if (const std::error_code ec = poller_.modify(listener_, event::accept)) {
-    log_.note("error: cannot watch the listener again: " + ec.message());
   }
 }
 
@@ -268,7 +254,6 @@ chat_server::clock::duration chat_server::time_to_next_deadline(clock::duration 
   const auto now = clock::now();
   clock::duration wait = cap;
   for (const session* s : lingering_) wait = std::min(wait, s->linger_until - now);
-  if (accept_paused_) wait = std::min(wait, accept_resumes_at_ - now);
   return std::max(wait, clock::duration::zero());
 }
 

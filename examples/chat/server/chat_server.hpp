@@ -41,9 +41,6 @@ class chat_server {
   // The same for a client turned away because the room is full: short, so that a flood of
   // connections cannot hold many descriptors.
   static constexpr std::chrono::seconds rejected_linger_time{2};
-  // How long the listener rests after accept failed (no descriptors left, say): the
-  // connection stays queued, and accept would otherwise fail again at once, forever.
-  static constexpr std::chrono::milliseconds accept_pause{500};
 
   // Why a session is closed at the end of the batch, and whether it is told first.
   struct doomed_session {
@@ -63,8 +60,6 @@ class chat_server {
   void schedule_flush(session& s);
   void doom(session& s, std::string why, bool tell);
   void cut_off(session& s, const std::string& why);
-  void pause_accepting(const std::error_code& why);
-  void resume_accepting_if_due();
   void close_session(session& s, std::string_view why);
   void expire_lingering();
   clock::duration time_to_next_deadline(clock::duration cap) const;
@@ -96,8 +91,6 @@ class chat_server {
   std::vector<char> buffer_;  // one receive buffer for every client
   unsigned long long guests_ = 0;
   bool stopping_ = false;
-  bool accept_paused_ = false;
-  clock::time_point accept_resumes_at_{};
 };
 
 }  // namespace evsel::chat

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// evsel: fault injection for tests of an application's error handling.
+#pragma once
+
+#include <system_error>
+
+#include <evsel/export.hpp>
+
+/// Hooks for testing how an application handles failures that the OS makes hard to
+/// produce on demand (a descriptor limit reached in accept, for example, which under Wine
+/// belongs to wineserver rather than to the process).
+namespace evsel::testing {
+
+/// Makes the next `count` calls of socket::accept, on any socket and in any thread, fail
+/// with `error` without calling the OS; the connection stays queued. evsel reacts exactly
+/// as it does to the same error from the OS (a listener that fails for lack of descriptors
+/// rests, see docs/semantics.md). A count of 0 disarms. Not for production code.
+EVSEL_EXPORT void fail_next_accepts(unsigned count, std::error_code error) noexcept;
+
+}  // namespace evsel::testing

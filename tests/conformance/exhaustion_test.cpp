@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// evsel: accept when descriptors run out (docs/semantics.md, "Running out of descriptors").
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <evsel/testing.hpp>
+
+#include "support/harness.hpp"
+
+using namespace evsel_test;
+using evsel::event;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// Waits until `until`, accepting on every accept report; returns the times of the reports.
+// Every accept must fail as `expected` says.
+std::vector<clock_type::time_point> accept_reports_until(evsel::poller& poller,
+                                                         evsel::socket& listener,
+                                                         clock_type::time_point until,
+                                                         evsel::errc expected) {
+  std::vector<clock_type::time_point> reports;
+  evsel::ready_record records[4];
+  while (clock_type::now() < until) {
+    std::error_code ec;
+    const std::size_t n = poller.wait(records, 4, 50ms, ec);
+    REQUIRE_FALSE(ec);
+    for (std::size_t i = 0; i < n; ++i) {
+      REQUIRE(records[i].context == &listener);
+      REQUIRE(records[i].occurred == event::accept);
+      reports.push_back(clock_type::now());
+      CHECK_FALSE(listener.accept(ec).is_open());
+      CHECK(ec == expected);
+    }
+  }
+  return reports;
+}
+
+// A listener with one connection queued, registered for accept, the accept reported.
+struct reported_listener {
+  evsel::socket listener = make_listener();
+  evsel::socket client = start_connect(listener);
+  evsel::poller poller;
+  event_log log{poller};
+
+  reported_listener() {
+    REQUIRE_FALSE(poller.add(listener, event::accept, &listener));
+    REQUIRE(log.next(&listener).occurred == event::accept);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Without descriptors accept fails clearly, rests without spinning, then resumes",
+          "[conformance][faults][exhaustion]") {
+  evsel::socket listener = make_listener();
+  evsel::socket client = start_connect(listener);
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(listener, event::accept, &listener));
+  {
+    const descriptor_exhaustion no_descriptors;
+    REQUIRE(log.next(&listener).occurred == event::accept);
+    std::error_code ec;
+    CHECK_FALSE(listener.accept(ec).is_open());
+    CHECK(ec == evsel::errc::too_many_files_open);
+    // The fault window: the connection stays queued and every accept fails. A level-
+    // triggered listener would be reported again at once, every time (a busy loop); evsel
+    // rests it 50 ms, then 100, 200, 400 (doubling, at most 1 s).
+    const double cpu_before = process_cpu_seconds();
+    const auto started = clock_type::now();
+    const auto reports =
+        accept_reports_until(poller, listener, started + 1s, evsel::errc::too_many_files_open);
+    const double cpu_used = process_cpu_seconds() - cpu_before;
+    INFO("accept reports in 1 s: " << reports.size() << ", CPU " << cpu_used << " s");
+    CHECK(reports.size() >= 2);
+    CHECK(reports.size() <= 6);
+    CHECK(cpu_used < 0.2);
+    // No rest is shorter than the first (50 ms).
+    auto shortest = clock_type::duration::max();
+    for (std::size_t i = 1; i < reports.size(); ++i) {
+      shortest = std::min(shortest, reports[i] - reports[i - 1]);
+    }
+    CHECK(shortest >= 50ms);
+  }
+  // Descriptors are back: the listener is reported again by itself, within the last rest.
+  REQUIRE(log.next(&listener, 3s).occurred == event::accept);
+  std::error_code ec;
+  evsel::socket accepted = listener.accept(ec);
+  REQUIRE_FALSE(ec);
+  CHECK(accepted.is_open());
+  // The rest is over for good: a new connection is reported without delay.
+  evsel::socket second = start_connect(listener);
+  CHECK(log.next(&listener, 500ms).occurred == event::accept);
+  CHECK(listener.accept(ec).is_open());
+}
+
+TEST_CASE("An accept failing for want of buffers rests too, other failures do not",
+          "[conformance][faults][exhaustion]") {
+  reported_listener setup;
+  evsel::socket& listener = setup.listener;
+  event_log& log = setup.log;
+
+  // Out of buffers: rests (no report within the first rest's 50 ms, nor at once).
+  evsel::testing::fail_next_accepts(1, make_error_code(std::errc::no_buffer_space));
+  std::error_code ec;
+  CHECK_FALSE(listener.accept(ec).is_open());
+  CHECK(ec == evsel::errc::no_buffer_space);
+  const auto failed_at = clock_type::now();
+  REQUIRE(log.next(&listener).occurred == event::accept);
+  CHECK(clock_type::now() - failed_at >= 50ms);
+
+  // Any other failure (a connection aborted before it was taken, say) is the caller's
+  // business: the connection still queued is reported again after the re-enabling call.
+  evsel::testing::fail_next_accepts(1, make_error_code(std::errc::connection_aborted));
+  CHECK_FALSE(listener.accept(ec).is_open());
+  CHECK(ec == evsel::errc::connection_aborted);
+  CHECK(log.next(&listener).occurred == event::accept);
+  CHECK(listener.accept(ec).is_open());
+  CHECK_FALSE(ec);
+  CHECK(log.quiet(&listener).occurred == event::none);
+}
+
+TEST_CASE("A listener removed while it rests is registered again without the rest",
+          "[conformance][faults][exhaustion]") {
+  reported_listener setup;
+  evsel::socket& listener = setup.listener;
+  event_log& log = setup.log;
+  evsel::testing::fail_next_accepts(1, make_error_code(std::errc::too_many_files_open));
+  std::error_code ec;
+  CHECK_FALSE(listener.accept(ec).is_open());
+  REQUIRE_FALSE(setup.poller.remove(listener));
+  // Re-enabled by the failed accept, and the rest went with the registration.
+  REQUIRE_FALSE(setup.poller.add(listener, event::accept, &listener));
+  CHECK(log.next(&listener, 40ms).occurred == event::accept);
+  CHECK(listener.accept(ec).is_open());
+}
