@@ -75,8 +75,9 @@ compare_lists() {
 }
 
 cmd_test() {
+  # iproute2 and nftables: the packet-loss test's network namespace.
   need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}" pkgconf \
-    yamllint
+    yamllint iproute2 nftables
   mkdir -p "$build"
   : >"$build/summary.txt"
 
