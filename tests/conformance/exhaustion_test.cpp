@@ -16,27 +16,41 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-// Waits until `until`, accepting on every accept report; returns the times of the reports.
-// Every accept must fail as `expected` says.
-std::vector<clock_type::time_point> accept_reports_until(evsel::poller& poller,
-                                                         evsel::socket& listener,
-                                                         clock_type::time_point until,
-                                                         evsel::errc expected) {
+// What happened while descriptors were exhausted. Nothing in the window itself uses Catch's
+// assertions: a sanitizer runtime may need a descriptor to check one (UBSan's vptr check
+// opens a pipe), so the checks come after the descriptors are back.
+struct fault_window_outcome {
+  std::error_code wait_error;
+  bool first_reported = false;
+  std::error_code first_accept_error;
   std::vector<clock_type::time_point> reports;
+  std::vector<std::error_code> accept_errors;  // of the later reports
+  bool unexpected_record = false;
+  double cpu_used = 0;
+};
+
+// Waits `window`, accepting on every accept report.
+void accept_through(evsel::poller& poller,
+                    evsel::socket& listener,
+                    ms window,
+                    fault_window_outcome& out) {
   evsel::ready_record records[4];
-  while (clock_type::now() < until) {
-    std::error_code ec;
-    const std::size_t n = poller.wait(records, 4, 50ms, ec);
-    REQUIRE_FALSE(ec);
+  const double cpu_before = process_cpu_seconds();
+  const auto until = clock_type::now() + window;
+  while (clock_type::now() < until && !out.wait_error) {
+    const std::size_t n = poller.wait(records, 4, 50ms, out.wait_error);
     for (std::size_t i = 0; i < n; ++i) {
-      REQUIRE(records[i].context == &listener);
-      REQUIRE(records[i].occurred == event::accept);
-      reports.push_back(clock_type::now());
-      CHECK_FALSE(listener.accept(ec).is_open());
-      CHECK(ec == expected);
+      if (records[i].context != &listener || records[i].occurred != event::accept) {
+        out.unexpected_record = true;
+        continue;
+      }
+      out.reports.push_back(clock_type::now());
+      std::error_code ec;
+      (void)listener.accept(ec);
+      out.accept_errors.push_back(ec);
     }
   }
-  return reports;
+  out.cpu_used = process_cpu_seconds() - cpu_before;
 }
 
 // A listener with one connection queued, registered for accept, the accept reported.
@@ -61,31 +75,40 @@ TEST_CASE("Without descriptors accept fails clearly, rests without spinning, the
   evsel::poller poller;
   event_log log(poller);
   REQUIRE_FALSE(poller.add(listener, event::accept, &listener));
+  fault_window_outcome seen;
   {
     const descriptor_exhaustion no_descriptors;
-    REQUIRE(log.next(&listener).occurred == event::accept);
-    std::error_code ec;
-    CHECK_FALSE(listener.accept(ec).is_open());
-    CHECK(ec == evsel::errc::too_many_files_open);
-    // The fault window: the connection stays queued and every accept fails. A level-
-    // triggered listener would be reported again at once, every time (a busy loop); evsel
-    // rests it 50 ms, then 100, 200, 400 (doubling, at most 1 s).
-    const double cpu_before = process_cpu_seconds();
-    const auto started = clock_type::now();
-    const auto reports =
-        accept_reports_until(poller, listener, started + 1s, evsel::errc::too_many_files_open);
-    const double cpu_used = process_cpu_seconds() - cpu_before;
-    INFO("accept reports in 1 s: " << reports.size() << ", CPU " << cpu_used << " s");
-    CHECK(reports.size() >= 2);
-    CHECK(reports.size() <= 6);
-    CHECK(cpu_used < 0.2);
-    // No rest is shorter than the first (50 ms).
-    auto shortest = clock_type::duration::max();
-    for (std::size_t i = 1; i < reports.size(); ++i) {
-      shortest = std::min(shortest, reports[i] - reports[i - 1]);
+    evsel::ready_record first;
+    const auto until = clock_type::now() + expect_window;
+    while (!seen.first_reported && !seen.wait_error && clock_type::now() < until) {
+      seen.first_reported = poller.wait(&first, 1, 100ms, seen.wait_error) == 1 &&
+                            first.context == &listener && first.occurred == event::accept;
     }
-    CHECK(shortest >= 50ms);
+    if (seen.first_reported) {
+      (void)listener.accept(seen.first_accept_error);
+      // The fault window: the connection stays queued and every accept fails. A level-
+      // triggered listener would be reported again at once, every time (a busy loop);
+      // evsel rests it 50 ms, then 100, 200, 400 (doubling, at most 1 s).
+      accept_through(poller, listener, 1s, seen);
+    }
   }
+  REQUIRE_FALSE(seen.wait_error);
+  REQUIRE(seen.first_reported);
+  CHECK(seen.first_accept_error == evsel::errc::too_many_files_open);
+  CHECK_FALSE(seen.unexpected_record);
+  INFO("accept reports in 1 s: " << seen.reports.size() << ", CPU " << seen.cpu_used << " s");
+  CHECK(seen.reports.size() >= 2);
+  CHECK(seen.reports.size() <= 6);
+  CHECK(seen.cpu_used < idle_cpu_share);
+  for (const std::error_code& ec : seen.accept_errors) {
+    CHECK(ec == evsel::errc::too_many_files_open);
+  }
+  // No rest is shorter than the first (50 ms).
+  auto shortest = clock_type::duration::max();
+  for (std::size_t i = 1; i < seen.reports.size(); ++i) {
+    shortest = std::min(shortest, seen.reports[i] - seen.reports[i - 1]);
+  }
+  CHECK(shortest >= 50ms);
   // Descriptors are back: the listener is reported again by itself, within the last rest.
   REQUIRE(log.next(&listener, 3s).occurred == event::accept);
   std::error_code ec;

@@ -68,6 +68,7 @@ class descriptor_exhaustion {
   descriptor_exhaustion& operator=(const descriptor_exhaustion&) = delete;
 
  private:
+  void release() noexcept;
   std::vector<int> taken_;
   unsigned long long saved_limit_ = 0;
 };
