@@ -61,6 +61,22 @@ run_suites() {  # <dir> <label for the report> [ctest args...]
   fi
 }
 
+# run_fuzzer <name> <seconds>: tests/fuzz/evsel-fuzz-<name> from the committed seed corpus
+# (copied: libFuzzer adds what it finds to its first corpus directory).
+run_fuzzer() {
+  local name=$1 seconds=$2 dir="$build/fuzz/run-$1"
+  rm -rf "$dir" && mkdir -p "$dir/corpus"
+  cp "$top/tests/fuzz/corpus/$name"/* "$dir/corpus/"
+  (cd "$dir" && "$build/fuzz/tests/fuzz/evsel-fuzz-$name" -max_total_time="$seconds" \
+    -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 corpus >fuzz.log 2>&1) || {
+    tail -n 60 "$dir/fuzz.log" >&2
+    die "fuzzer $name found a failure; replay: $build/fuzz/tests/fuzz/evsel-fuzz-$name $dir/crash-*"
+  }
+  printf 'fuzz %s: %s inputs in %s s, %s in the corpus, nothing found\n' "$name" \
+    "$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log")" "$seconds" \
+    "$(find "$dir/corpus" -type f | wc -l)" | tee -a "$build/summary.txt"
+}
+
 # The same test names on both backends, or the run fails.
 compare_lists() {
   local a b
@@ -77,7 +93,7 @@ compare_lists() {
 cmd_test() {
   # iproute2 and nftables: the packet-loss test's network namespace.
   need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}" pkgconf \
-    yamllint iproute2 nftables
+    yamllint iproute2 nftables clang libclang-rt-14-dev
   mkdir -p "$build"
   : >"$build/summary.txt"
 
@@ -109,6 +125,17 @@ cmd_test() {
   }
   printf 'linux/asio+tsan: %s\n' "$(grep -E '^(All tests passed|test cases)' "$build/tsan/threads.log")" |
     tee -a "$build/summary.txt"
+
+  say "Linux: libFuzzer on the FD_* reference model and on the chat input path (clang, ASan+UBSan)"
+  # The whole build is instrumented, evsel included, so that coverage guides the search.
+  CXX=clang++ cmake -S "$top" -B "$build/fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DEVSEL_WARNINGS_AS_ERRORS=ON -DEVSEL_FUZZ=ON -DEVSEL_BUILD_TESTS=OFF \
+    -DEVSEL_BUILD_BENCHMARKS=OFF -DEVSEL_INSTALL=OFF \
+    -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+    >/dev/null
+  cmake --build "$build/fuzz" -j "$jobs" --target evsel-fuzz-model evsel-fuzz-chat-input
+  run_fuzzer model 120
+  run_fuzzer chat-input 60
 
   say "Windows: native backend, MinGW-w64 build under Wine"
   wine_start "$build"
