@@ -54,7 +54,7 @@ run_suites() {  # <dir> <label for the report> [ctest args...]
   done
   # A test that cannot run on this platform says why and is skipped: named, never hidden.
   local skipped
-  skipped=$(sed -n 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: \(.*\) \.\.*\**Skipped.*/\1/p' "$dir/ctest.log")
+  skipped=$(sed -n 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: \(.*\) \.\.*\**Skipped.*/\1/p' "$dir/ctest.log" | paste -sd'|' | sed 's/|/; /g')
   if [ -n "$skipped" ]; then
     printf '%s: skipped here (the test says why in %s): %s\n' "$name" "$dir/ctest.log" \
       "$skipped" | tee -a "$build/summary.txt"

@@ -415,10 +415,12 @@ scenario_ipv6() {
 scenario_options() {
   "${once[@]}" "$server_program" --help >"$work/help.out" 2>&1 || fail "--help failed"
   grep -q -- "--max-queue" "$work/help.out" || fail "--help does not list --max-queue"
+  grep -q -- "--line-timeout" "$work/help.out" || fail "--help does not list --line-timeout"
   "${once[@]}" "$server_program" --version >"$work/version.out" 2>&1 || fail "--version"
   grep -Eq "^evsel-chat-server [0-9]+\.[0-9]+\.[0-9]+" "$work/version.out" || fail "version"
   local status
-  for bad in "--max-line abc" "--max-clients 0" "--listen nowhere" "--bogus" "--max-queue"; do
+  for bad in "--max-line abc" "--max-clients 0" "--listen nowhere" "--bogus" "--max-queue" \
+    "--line-timeout 0" "--line-timeout 1h"; do
     status=0
     # shellcheck disable=SC2086
     "${once[@]}" "$server_program" $bad >"$work/bad.out" 2>&1 || status=$?
@@ -432,6 +434,75 @@ scenario_options() {
     status=$?
   [ "$status" -eq 1 ] || fail "a taken port gave status $status"
   grep -q "cannot listen on 127.0.0.1:$port" "$work/taken.out" || fail "no message for a taken port"
+  stop_server
+}
+
+# Slowloris: clients that begin a line and never finish it are cut off after
+# --line-timeout, while others get in and are served meanwhile.
+scenario_slowloris() {
+  start_server --line-timeout 2
+  local n
+  open_client s1 socat
+  expect s1 "$(welcome guest1 1)"
+  open_client s2 socat
+  expect s2 "$(welcome guest2 2)"
+  open_client s3 nc
+  expect s3 "$(welcome guest3 3)"
+  say s1 'half a li'
+  say s2 'x'
+  say s3 '/nick never'
+  # Legitimate clients get in and are served during the attack.
+  open_client a nc
+  expect a "$(welcome guest4 4)"
+  open_client b nc
+  expect b "$(welcome guest5 5)"
+  say a 'hello during the attack\n'
+  expect b "<guest4> hello during the attack"
+  say s1 'ne, still'  # more bytes of the same line do not restart its clock
+  for n in s1 s2 s3; do
+    expect "$n" "! disconnected: line not finished within 2 s"
+    closed_by_server "$n"
+  done
+  expect a "* guest1 left (line not finished within 2 s)"
+  never b "<guest1> half a line, still"
+  # A client whose lines do finish stays as long as it likes.
+  say a 'still here\n'
+  expect b "<guest4> still here"
+  end_input a
+  end_input b
+  stop_server
+}
+
+# Twelve clients ask for the same nick at once, in different letter cases: exactly one gets
+# it; it is free again once the winner has gone.
+scenario_nick_race() {
+  start_server
+  local i count=12 variants=(Racer racer RACER rAcEr) winner= answered
+  for ((i = 1; i <= count; i++)); do
+    open_client "n$i" nc
+    wait_for "$window" grep -q "^\* welcome" "$work/n$i.out" || fail "n$i was not welcomed"
+  done
+  for ((i = 1; i <= count; i++)); do say "n$i" "/nick ${variants[i % 4]}\n"; done
+  for ((i = 1; i <= count; i++)); do
+    wait_for "$window" grep -qE "^(\* you are now|! nick .* is taken)" "$work/n$i.out" ||
+      fail "n$i got no answer to /nick"
+    if grep -q "^\* you are now" "$work/n$i.out"; then
+      [ -z "$winner" ] || fail "both $winner and n$i got the nick"
+      winner=n$i
+    fi
+  done
+  [ -n "$winner" ] || fail "nobody got the nick"
+  answered=$(cat "$work"/n*.out | grep -c "is taken")
+  [ "$answered" -eq $((count - 1)) ] || fail "$answered refusals for $((count - 1)) losers"
+  echo "winner: $winner; $answered refused"
+  end_input "$winner"
+  local other=n1
+  [ "$winner" != n1 ] || other=n2
+  say "$other" '/nick RACER\n'
+  expect "$other" "* you are now RACER"
+  for ((i = 1; i <= count; i++)); do
+    [ "n$i" = "$winner" ] || end_input "n$i"
+  done
   stop_server
 }
 
@@ -553,6 +624,8 @@ case $scenario in
   ipv6) scenario_ipv6 ;;
   options) scenario_options ;;
   descriptors) scenario_descriptors ;;
+  slowloris) scenario_slowloris ;;
+  nick-race) scenario_nick_race ;;
   lossy) scenario_lossy ;;
   load) run_load -- --clients 200 --messages 20 --timeout 120 ;;
   slow-reader)

@@ -205,3 +205,36 @@ TEST_CASE("A wake storm from four threads: waits end, wakes coalesce, nothing is
   CHECK_FALSE(ec);
   CHECK(std::chrono::steady_clock::now() - started >= 190ms);
 }
+
+// Run by netns_faults.sh inside a network namespace of their own (hidden otherwise).
+TEST_CASE("In a namespace: a connect answered by ICMP host unreachable fails with it",
+          "[.netns]") {
+  evsel::socket s = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(s, evsel::all_events, &s));
+  const std::error_code started = s.connect(evsel::endpoint::parse("127.0.0.2:9"));
+  INFO("connect: " << started.message());
+  CHECK_FALSE(started);
+  const evsel::network_events got = log.next(&s, connect_refused_window);
+  CHECK(got.occurred == event::connect);
+  CHECK(got.error(event::connect) == evsel::errc::host_unreachable);
+  CHECK(log.quiet(&s).occurred == event::none);
+}
+
+TEST_CASE("In a namespace: a connect whose SYNs are dropped fails with timed_out",
+          "[.netns]") {
+  // One SYN retry: the kernel gives up after about 3 s.
+  evsel::socket s = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
+  evsel::poller poller;
+  REQUIRE_FALSE(poller.add(s, evsel::all_events, &s));
+  REQUIRE_FALSE(s.connect(evsel::endpoint::parse("127.0.0.3:9")));
+  std::vector<evsel::ready_record> seen;
+  const double cpu =
+      wait_through(poller, 6s, [&](const evsel::ready_record& r) { seen.push_back(r); });
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].occurred == event::connect);
+  CHECK(seen[0].error(event::connect) == evsel::errc::timed_out);
+  INFO("CPU over 6 s with a connect pending, then failed: " << cpu << " s");
+  CHECK(cpu < idle_cpu_share * 6.0);
+}

@@ -78,6 +78,7 @@ std::error_code chat_server::serve_once(clock::duration max_wait) {
   }
   finish_batch();
   expire_lingering();
+  expire_slow_lines();
   for (session* s : closed_) sessions_.erase(s->self);
   closed_.clear();
   return {};
@@ -113,7 +114,9 @@ void chat_server::read_from(session& s) {
     // A leaving client's input is read only to see its end; one about to be cut off is
     // not served any more.
     if (s.phase != session_phase::member || s.doomed) continue;
-    s.framer.feed(std::string_view(buffer_.data(), n), [this, &s](const frame& f) {
+    bool completed = false;
+    s.framer.feed(std::string_view(buffer_.data(), n), [this, &s, &completed](const frame& f) {
+      completed = true;
       if (s.phase != session_phase::member || s.doomed) return;  // quit or cut off already
       if (f.kind == frame_kind::overlong) {
         say_to(s, "! line too long (at most " + std::to_string(options_.max_line) +
@@ -122,7 +125,34 @@ void chat_server::read_from(session& s) {
         on_line(s, f.text);
       }
     });
+    note_partial_line(s, completed);
   }
+}
+
+void chat_server::note_partial_line(session& s, bool completed_one) {
+  const bool partial = s.framer.pending() != 0 || s.framer.skipping();
+  if (!partial) {
+    s.line_open = false;
+  } else if (!s.line_open || completed_one) {
+    s.line_open = true;
+    s.line_started = clock::now();
+  }
+}
+
+void chat_server::expire_slow_lines() {
+  // A sweep over every client once a second at most: the deadline is in seconds, and the
+  // server wakes that often anyway (stop_check_interval).
+  const auto now = clock::now();
+  if (now < next_line_sweep_) return;
+  next_line_sweep_ = now + std::chrono::seconds(1);
+  for (session& s : sessions_) {
+    if (s.phase == session_phase::member && s.line_open && !s.doomed &&
+        now - s.line_started > options_.line_timeout) {
+      doom(s, "line not finished within " + std::to_string(options_.line_timeout.count()) + " s",
+           true);
+    }
+  }
+  finish_batch();
 }
 
 void chat_server::accept_all() {

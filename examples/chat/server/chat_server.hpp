@@ -62,6 +62,8 @@ class chat_server {
   void cut_off(session& s, const std::string& why);
   void close_session(session& s, std::string_view why);
   void expire_lingering();
+  void note_partial_line(session& s, bool completed_one);
+  void expire_slow_lines();
   clock::duration time_to_next_deadline(clock::duration cap) const;
   void shut_down();
 
@@ -91,6 +93,7 @@ class chat_server {
   std::vector<char> buffer_;  // one receive buffer for every client
   unsigned long long guests_ = 0;
   bool stopping_ = false;
+  clock::time_point next_line_sweep_{};
 };
 
 }  // namespace evsel::chat

@@ -25,6 +25,8 @@ std::string server_usage() {
          "[::1]:4567)\n"
          "  --max-clients N      clients in the room at once (default 10000)\n"
          "  --max-line BYTES     longest line a client may send (default 1024)\n"
+         "  --line-timeout SECONDS  time a client has to finish a line it began before it is\n"
+         "                       disconnected (default 60)\n"
          "  --max-queue BYTES    unsent output a client may fall behind by before it is\n"
          "                       disconnected (default 1048576)\n"
          "  --quiet              no log of connects, disconnects and errors on stderr\n"
@@ -55,8 +57,8 @@ parsed_command_line parse_server_command_line(const std::vector<std::string>& ar
       options.quiet = true;
       continue;
     }
-    const bool takes_value =
-        arg == "--listen" || arg == "--max-clients" || arg == "--max-line" || arg == "--max-queue";
+    const bool takes_value = arg == "--listen" || arg == "--max-clients" || arg == "--max-line" ||
+                             arg == "--max-queue" || arg == "--line-timeout";
     if (!takes_value) return fail("unknown option '" + arg + "' (see --help)");
     if (i + 1 == args.size()) return fail(arg + " needs a value");
     const std::string& value = args[++i];
@@ -75,6 +77,12 @@ parsed_command_line parse_server_command_line(const std::vector<std::string>& ar
       if (!parse_count(value, 16, 1024 * 1024, options.max_line)) {
         return fail("--max-line: '" + value + "' is not a whole number from 16 to 1048576");
       }
+    } else if (arg == "--line-timeout") {
+      std::size_t seconds = 0;
+      if (!parse_count(value, 1, 86400, seconds)) {
+        return fail("--line-timeout: '" + value + "' is not a whole number from 1 to 86400");
+      }
+      options.line_timeout = std::chrono::seconds(seconds);
     } else if (!parse_count(value, 1024, unlimited, options.max_queue)) {
       return fail("--max-queue: '" + value + "' is not a whole number of at least 1024");
     }

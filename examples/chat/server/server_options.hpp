@@ -2,6 +2,7 @@
 // evsel chat server: its command line.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@ struct server_options {
   std::size_t max_clients = 10000;
   std::size_t max_line = 1024;          // bytes of one line's content
   std::size_t max_queue = 1024 * 1024;  // a client's unsent output, in bytes
+  // A line begun must be finished within this time, or the client is cut off: a client that
+  // dribbles a line (slowloris) holds its connection and buffer only that long.
+  std::chrono::seconds line_timeout{60};
   bool quiet = false;
 };
 

@@ -40,6 +40,9 @@ struct session {
   bool send_shut = false;  // our FIN is out: nothing more will be queued
   bool peer_done = false;  // the peer's FIN came and everything before it was read
   std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
+  // The line being received (framer.pending() or skipping()) began then.
+  bool line_open = false;
+  std::chrono::steady_clock::time_point line_started{};
   std::list<session>::iterator self;
 
   std::size_t unsent() const noexcept { return out.unsent(); }
