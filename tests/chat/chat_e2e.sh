@@ -420,7 +420,7 @@ scenario_options() {
   grep -Eq "^evsel-chat-server [0-9]+\.[0-9]+\.[0-9]+" "$work/version.out" || fail "version"
   local status
   for bad in "--max-line abc" "--max-clients 0" "--listen nowhere" "--bogus" "--max-queue" \
-    "--line-timeout 0" "--line-timeout 1h"; do
+    "--line-timeout 0" "--line-timeout 1h" "--max-rate -1"; do
     status=0
     # shellcheck disable=SC2086
     "${once[@]}" "$server_program" $bad >"$work/bad.out" 2>&1 || status=$?
@@ -468,6 +468,37 @@ scenario_slowloris() {
   # A client whose lines do finish stays as long as it likes.
   say a 'still here\n'
   expect b "<guest4> still here"
+  end_input a
+  end_input b
+  stop_server
+}
+
+# A flooder is cut off by --max-rate after about a second's worth of lines; the others go
+# on talking, with little delay, and see only that much of the flood.
+scenario_flood() {
+  start_server --max-rate 100
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b nc
+  expect b "$(welcome guest2 2)"
+  open_client f socat
+  expect f "$(welcome guest3 3)"
+  awk 'BEGIN { for (i = 0; i < 20000; i++) print "flood flood flood flood flood flood" }' \
+    >&"${client_fd[f]}"
+  expect f "! disconnected: flooding (more than 100 lines a second)"
+  closed_by_server f
+  expect b "* guest3 left (flooding (more than 100 lines a second))"
+  local flood_lines started elapsed
+  flood_lines=$(grep -c "^<guest3> flood" "$work/b.out" || true)
+  echo "flood lines relayed before the cut: $flood_lines of 20000"
+  [ "$flood_lines" -le 150 ] || fail "$flood_lines flood lines got through"
+  # The others' latency: a line from a to b, timed.
+  started=$EPOCHREALTIME
+  say a 'right after the flood\n'
+  expect b "<guest1> right after the flood"
+  elapsed=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+  echo "a line from a to b right after the flood: $elapsed ms (polled every 50 ms)"
+  [ "$elapsed" -lt 2000 ] || fail "a line took $elapsed ms after the flood"
   end_input a
   end_input b
   stop_server
@@ -626,6 +657,7 @@ case $scenario in
   descriptors) scenario_descriptors ;;
   slowloris) scenario_slowloris ;;
   nick-race) scenario_nick_race ;;
+  flood) scenario_flood ;;
   lossy) scenario_lossy ;;
   load) run_load -- --clients 200 --messages 20 --timeout 120 ;;
   slow-reader)

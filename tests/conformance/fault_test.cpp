@@ -49,7 +49,9 @@ reset_while_writing run_reset_while_writing() {
 
 TEST_CASE("A reset while we write: close once, then sends fail, and no busy loop",
           "[conformance][faults][reset]") {
+  const int descriptors = open_descriptor_count();
   const reset_while_writing seen = run_reset_while_writing();
+  CHECK(open_descriptor_count() == descriptors);  // nothing left open (-1 on Windows)
   INFO("CPU over the fault window: " << seen.cpu << " s");
   CHECK(seen.closes == 1);
   CHECK(seen.cpu < idle_cpu_share * 1.0);
@@ -207,8 +209,7 @@ TEST_CASE("A wake storm from four threads: waits end, wakes coalesce, nothing is
 }
 
 // Run by netns_faults.sh inside a network namespace of their own (hidden otherwise).
-TEST_CASE("In a namespace: a connect answered by ICMP host unreachable fails with it",
-          "[.netns]") {
+TEST_CASE("In a namespace: a connect answered by ICMP host unreachable fails with it", "[.netns]") {
   evsel::socket s = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
   evsel::poller poller;
   event_log log(poller);
@@ -222,8 +223,7 @@ TEST_CASE("In a namespace: a connect answered by ICMP host unreachable fails wit
   CHECK(log.quiet(&s).occurred == event::none);
 }
 
-TEST_CASE("In a namespace: a connect whose SYNs are dropped fails with timed_out",
-          "[.netns]") {
+TEST_CASE("In a namespace: a connect whose SYNs are dropped fails with timed_out", "[.netns]") {
   // One SYN retry: the kernel gives up after about 3 s.
   evsel::socket s = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
   evsel::poller poller;

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "model/model_run.hpp"
+#include "support/harness.hpp"
 
 namespace {
 
@@ -26,6 +27,7 @@ TEST_CASE("Random operation sequences on five sockets agree with the reference m
           "[conformance][model]") {
   constexpr std::size_t operation_bytes = 480;  // about 160 operations
   std::size_t steps = 0;
+  const int descriptors = evsel_test::open_descriptor_count();
   for (const std::uint64_t seed : corpus_seeds()) {
     const std::vector<std::uint8_t> operations =
         evsel_model::operations_for_seed(seed, operation_bytes);
@@ -34,6 +36,10 @@ TEST_CASE("Random operation sequences on five sockets agree with the reference m
     steps += result.steps;
     if (!result.ok) {
       FAIL("seed " << seed << " (replay with EVSEL_SEED=" << seed << "): " << result.failure);
+    }
+    // Every socket of the run is gone with it (-1 on Windows: see the harness).
+    if (evsel_test::open_descriptor_count() != descriptors) {
+      FAIL("seed " << seed << " (replay with EVSEL_SEED=" << seed << "): descriptors leaked");
     }
   }
   INFO("operations run: " << steps);

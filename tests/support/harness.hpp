@@ -32,6 +32,11 @@ const char* platform_name();
 // limit below its hard one (POSIX RLIMIT_NOFILE); fails the test if the hard limit is lower.
 void raise_descriptor_limit(std::size_t descriptors);
 
+// Descriptors this process has open (POSIX, /proc/self/fd or /dev/fd), for leak checks;
+// -1 where the count is not meaningful (on Windows the thread pool's own threads and waits
+// come and go with load, so a handle count says nothing about evsel's sockets).
+int open_descriptor_count();
+
 // CPU time this process has used (user plus system), for "no busy loop" checks.
 double process_cpu_seconds();
 

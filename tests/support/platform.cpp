@@ -16,6 +16,8 @@
 #include <windows.h>
 // clang-format on
 #else
+#include <dirent.h>
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -57,6 +59,20 @@ void raise_descriptor_limit(std::size_t descriptors) {
     limit.rlim_cur = static_cast<rlim_t>(descriptors);
     REQUIRE(setrlimit(RLIMIT_NOFILE, &limit) == 0);
   }
+#endif
+}
+
+int open_descriptor_count() {
+#if defined(_WIN32)
+  return -1;
+#else
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) dir = opendir("/dev/fd");
+  REQUIRE(dir != nullptr);
+  int count = 0;
+  while (const dirent* entry = readdir(dir)) count += entry->d_name[0] != '.';
+  closedir(dir);
+  return count - 1;  // the directory's own descriptor
 #endif
 }
 

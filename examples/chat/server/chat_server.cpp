@@ -118,6 +118,11 @@ void chat_server::read_from(session& s) {
     s.framer.feed(std::string_view(buffer_.data(), n), [this, &s, &completed](const frame& f) {
       completed = true;
       if (s.phase != session_phase::member || s.doomed) return;  // quit or cut off already
+      if (!take_line_token(s)) {
+        doom(s, "flooding (more than " + std::to_string(options_.max_rate) + " lines a second)",
+             true);
+        return;
+      }
       if (f.kind == frame_kind::overlong) {
         say_to(s, "! line too long (at most " + std::to_string(options_.max_line) +
                       " bytes), ignored");
@@ -127,6 +132,22 @@ void chat_server::read_from(session& s) {
     });
     note_partial_line(s, completed);
   }
+}
+
+bool chat_server::take_line_token(session& s) {
+  if (options_.max_rate == 0) return true;
+  const auto now = clock::now();
+  const double rate = static_cast<double>(options_.max_rate);
+  if (s.tokens_at == clock::time_point{}) {
+    s.line_tokens = rate;  // a full second's worth to begin with
+  } else {
+    const double seconds = std::chrono::duration<double>(now - s.tokens_at).count();
+    s.line_tokens = std::min(rate, s.line_tokens + seconds * rate);
+  }
+  s.tokens_at = now;
+  if (s.line_tokens < 1) return false;
+  s.line_tokens -= 1;
+  return true;
 }
 
 void chat_server::note_partial_line(session& s, bool completed_one) {

@@ -63,6 +63,7 @@ class chat_server {
   void close_session(session& s, std::string_view why);
   void expire_lingering();
   void note_partial_line(session& s, bool completed_one);
+  bool take_line_token(session& s);
   void expire_slow_lines();
   clock::duration time_to_next_deadline(clock::duration cap) const;
   void shut_down();

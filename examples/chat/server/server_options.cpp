@@ -27,6 +27,8 @@ std::string server_usage() {
          "  --max-line BYTES     longest line a client may send (default 1024)\n"
          "  --line-timeout SECONDS  time a client has to finish a line it began before it is\n"
          "                       disconnected (default 60)\n"
+         "  --max-rate LINES     lines a client may send per second (as many at once) before\n"
+         "                       it is disconnected as a flooder (default 0: no limit)\n"
          "  --max-queue BYTES    unsent output a client may fall behind by before it is\n"
          "                       disconnected (default 1048576)\n"
          "  --quiet              no log of connects, disconnects and errors on stderr\n"
@@ -58,7 +60,7 @@ parsed_command_line parse_server_command_line(const std::vector<std::string>& ar
       continue;
     }
     const bool takes_value = arg == "--listen" || arg == "--max-clients" || arg == "--max-line" ||
-                             arg == "--max-queue" || arg == "--line-timeout";
+                             arg == "--max-queue" || arg == "--line-timeout" || arg == "--max-rate";
     if (!takes_value) return fail("unknown option '" + arg + "' (see --help)");
     if (i + 1 == args.size()) return fail(arg + " needs a value");
     const std::string& value = args[++i];
@@ -76,6 +78,10 @@ parsed_command_line parse_server_command_line(const std::vector<std::string>& ar
     } else if (arg == "--max-line") {
       if (!parse_count(value, 16, 1024 * 1024, options.max_line)) {
         return fail("--max-line: '" + value + "' is not a whole number from 16 to 1048576");
+      }
+    } else if (arg == "--max-rate") {
+      if (!parse_count(value, 0, 1000000, options.max_rate)) {
+        return fail("--max-rate: '" + value + "' is not a whole number from 0 to 1000000");
       }
     } else if (arg == "--line-timeout") {
       std::size_t seconds = 0;

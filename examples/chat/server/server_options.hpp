@@ -19,6 +19,9 @@ struct server_options {
   // A line begun must be finished within this time, or the client is cut off: a client that
   // dribbles a line (slowloris) holds its connection and buffer only that long.
   std::chrono::seconds line_timeout{60};
+  // Lines a client may send per second, on average, with as many at once; a client that
+  // sends faster is cut off as a flooder. 0: no limit (the load tests and benchmarks).
+  std::size_t max_rate = 0;
   bool quiet = false;
 };
 

@@ -42,6 +42,9 @@ struct session {
   std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
   // The line being received (framer.pending() or skipping()) began then.
   bool line_open = false;
+  // Flood control (--max-rate): a token bucket of lines, refilled over time.
+  double line_tokens = 0;
+  std::chrono::steady_clock::time_point tokens_at{};
   std::chrono::steady_clock::time_point line_started{};
   std::list<session>::iterator self;
 
