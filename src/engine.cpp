@@ -17,14 +17,14 @@ bool valid_mask(event mask) noexcept {
   return (static_cast<std::uint32_t>(mask) & ~static_cast<std::uint32_t>(all_events)) == 0;
 }
 
-// UDP sockets are always bound, so that write is recorded once at registration on every
-// backend (Windows records nothing for an unbound socket, Wine does: C08).
 // The errors that mean "no descriptor or memory for a new connection now": the queued
 // connection stays, so reporting accept again at once would only fail again.
 bool out_of_descriptors(const std::error_code& ec) noexcept {
   return ec == errc::too_many_files_open || ec == errc::no_buffer_space;
 }
 
+// UDP sockets are always bound, so that write is recorded once at registration on every
+// backend (Windows records nothing for an unbound socket, Wine does: C08).
 std::error_code ensure_bound(const socket_state& s) noexcept {
   if (s.is_tcp()) return {};
   std::error_code ec;
@@ -245,7 +245,13 @@ void engine::on_accept(registration& r, const io_result& result) noexcept {
     rest_accept(r);
   }
   backend_->after_accept(r, result);
-  notify_waiter();
+  // A failed accept records nothing, but a wait blocked meanwhile must learn of the rest
+  // (its end bounds the wait) and the backend of its looks: let it go round once.
+  if (result.ec && blocked_waiter_) {
+    backend_->nudge();
+  } else {
+    notify_waiter();
+  }
 }
 
 void engine::rest_accept(registration& r) noexcept {
@@ -253,10 +259,12 @@ void engine::rest_accept(registration& r) noexcept {
   // once, and the next accept fails the same way: a busy loop until descriptors come back
   // (libuv, nginx and libevent each had this). Resting accept keeps the connection queued,
   // gives the application one clear error per rest, and resumes by itself.
-  r.rest_length = r.rest_length == std::chrono::milliseconds::zero()
-                      ? first_accept_rest
-                      : std::min(r.rest_length * 2, longest_accept_rest);
-  r.rest_until = std::chrono::steady_clock::now() + r.rest_length;
+  // Doubling applies to failures in a row: one long after the last rest starts afresh.
+  const auto now = std::chrono::steady_clock::now();
+  const bool in_a_row = r.rest_length != std::chrono::milliseconds::zero() &&
+                        now - r.rest_until <= longest_accept_rest;
+  r.rest_length = in_a_row ? std::min(r.rest_length * 2, longest_accept_rest) : first_accept_rest;
+  r.rest_until = now + r.rest_length;
   core_.clear(*r.socket, event::accept);
   if (has_any(r.resting, event::accept)) return;
   r.resting |= event::accept;

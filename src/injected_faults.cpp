@@ -10,9 +10,12 @@
 namespace evsel::detail {
 namespace {
 
+// Constant-initialized (no std::error_code here): arming from another file's static
+// initializer must not be undone by this file's.
 std::atomic<unsigned> armed_accepts{0};
 std::mutex armed_lock;
-std::error_code armed_error;  // guarded by armed_lock
+int armed_value = 0;                                  // guarded by armed_lock
+const std::error_category* armed_category = nullptr;  // guarded by armed_lock
 
 }  // namespace
 
@@ -22,7 +25,7 @@ std::error_code take_injected_accept_failure() noexcept {
   unsigned left = armed_accepts.load(std::memory_order_relaxed);
   if (left == 0) return {};
   armed_accepts.store(left - 1, std::memory_order_relaxed);
-  return armed_error;
+  return std::error_code(armed_value, *armed_category);
 }
 
 }  // namespace evsel::detail
@@ -31,7 +34,8 @@ namespace evsel::testing {
 
 void fail_next_accepts(unsigned count, std::error_code error) noexcept {
   const std::lock_guard<std::mutex> hold(detail::armed_lock);
-  detail::armed_error = error;
+  detail::armed_value = error.value();
+  detail::armed_category = &error.category();
   detail::armed_accepts.store(error ? count : 0, std::memory_order_relaxed);
 }
 

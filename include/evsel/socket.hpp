@@ -115,7 +115,9 @@ class EVSEL_EXPORT socket {
   /// errc::no_buffer_space) the connection stays queued and the listener rests: accept is
   /// not reported for 50 ms, doubling with each such failure in a row up to 1 s, and then
   /// again by itself if a connection still waits. No busy loop, one error per rest, and
-  /// accepting resumes without the application doing anything (docs/semantics.md).
+  /// accepting resumes without the application doing anything (docs/semantics.md). One
+  /// exception: errc::no_buffer_space also comes when the OS gave a connection but evsel
+  /// could not allocate its socket; that connection is closed, and no rest begins.
   socket accept(std::error_code& ec) noexcept;
   /// As above, and sets `peer` to the connecting side's address.
   socket accept(endpoint& peer, std::error_code& ec) noexcept;

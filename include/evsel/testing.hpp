@@ -12,9 +12,10 @@
 namespace evsel::testing {
 
 /// Makes the next `count` calls of socket::accept, on any socket and in any thread, fail
-/// with `error` without calling the OS; the connection stays queued. evsel reacts exactly
-/// as it does to the same error from the OS (a listener that fails for lack of descriptors
-/// rests, see docs/semantics.md). A count of 0 disarms. Not for production code.
+/// with `error` without calling the OS; the connection stays queued. evsel treats the error
+/// as it treats the same error from the OS (a listener that fails for lack of descriptors
+/// rests, see docs/semantics.md); the OS itself sees no accept call. A count of 0 disarms.
+/// Not for production code.
 EVSEL_EXPORT void fail_next_accepts(unsigned count, std::error_code error) noexcept;
 
 }  // namespace evsel::testing

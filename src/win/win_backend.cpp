@@ -238,12 +238,15 @@ run_status backend::run(std::chrono::milliseconds timeout,
                   ? INFINITE - 1
                   : static_cast<DWORD>(timeout.count());
   }
+  // Looks go by the clock, not by wake-ups: under Wine 8.0 a WSAPoll on a registered
+  // socket signals its event again (W9), which would otherwise bring the next look at once.
   const bool looking = looked_at_ != nullptr && lookable_listeners();
-  if (looking) wait_ms = std::min(wait_ms, look_interval_);
+  if (looking) wait_ms = std::min(wait_ms, until_next_look());
   held.unlock();
   const DWORD result = WaitForSingleObject(signal_event_, wait_ms);
   held.lock();
-  const bool found = looking && look_at_stuck_listeners();
+  const bool found =
+      looking && std::chrono::steady_clock::now() >= next_look_ && look_at_stuck_listeners();
   if (result == WAIT_TIMEOUT) return found ? run_status::progress : run_status::timeout;
   if (result != WAIT_OBJECT_0) {
     ec = native_error(static_cast<int>(GetLastError()));
@@ -296,6 +299,7 @@ void backend::after_accept(registration& base, const io_result& result) noexcept
     r.next_looked_at = looked_at_;
     looked_at_ = &r;
     look_interval_ = min_look_interval;
+    next_look_ = std::chrono::steady_clock::now();
   }
 }
 
@@ -309,6 +313,12 @@ void backend::stop_looking_at(win_registration& r) noexcept {
   }
   r.looked_at = false;
   r.next_looked_at = nullptr;
+}
+
+DWORD backend::until_next_look() const noexcept {
+  const auto now = std::chrono::steady_clock::now();
+  if (next_look_ <= now) return 0;
+  return static_cast<DWORD>(std::chrono::ceil<std::chrono::milliseconds>(next_look_ - now).count());
 }
 
 bool backend::lookable_listeners() const noexcept {
@@ -325,8 +335,10 @@ bool backend::look_at_stuck_listeners() noexcept {
     // not taken yet, or a resting one, must not keep the looks at their fastest.
     if (record_accept_if_queued(*r)) found = true;
   }
-  // Quiet listeners are looked at less and less often, up to max_look_interval.
+  // Quiet listeners are looked at less and less often, up to max_look_interval: an idle
+  // listener stays on the list until an accept succeeds, and costs one look a second.
   look_interval_ = found ? min_look_interval : std::min(look_interval_ * 2, max_look_interval);
+  next_look_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(look_interval_);
   return found;
 }
 

@@ -57,10 +57,11 @@ class backend {
   void stop_looking_at(win_registration& r) noexcept;
   bool record_accept_if_queued(win_registration& r) noexcept;
   bool lookable_listeners() const noexcept;
+  unsigned long until_next_look() const noexcept;  // milliseconds, rounded up
   bool look_at_stuck_listeners() noexcept;
 
   static constexpr unsigned long min_look_interval = 1;  // milliseconds
-  static constexpr unsigned long max_look_interval = 64;
+  static constexpr unsigned long max_look_interval = 1024;
 
   poller_core& core_;
   void* signal_event_ = nullptr;  // auto-reset: set by wake() and by every queue_signalled
@@ -72,6 +73,7 @@ class backend {
   // Listeners Wine may have stopped reporting (W10), looked at every look_interval_ ms.
   win_registration* looked_at_ = nullptr;
   unsigned long look_interval_ = min_look_interval;
+  std::chrono::steady_clock::time_point next_look_{};
 };
 
 }  // namespace evsel::detail

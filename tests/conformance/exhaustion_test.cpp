@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // evsel: accept when descriptors run out (docs/semantics.md, "Running out of descriptors").
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -160,4 +162,71 @@ TEST_CASE("A listener removed while it rests is registered again without the res
   REQUIRE_FALSE(setup.poller.add(listener, event::accept, &listener));
   CHECK(log.next(&listener, 40ms).occurred == event::accept);
   CHECK(listener.accept(ec).is_open());
+}
+
+TEST_CASE("A rest begun while another thread waits ends by itself, without a wake",
+          "[conformance][faults][exhaustion][threads]") {
+  reported_listener setup;
+  std::atomic<bool> reported{false};
+  std::error_code wait_error;
+  clock_type::time_point reported_at{};
+  // The accept reported during setup stays disabled until the accept below re-enables it.
+  std::thread waiter([&] {
+    evsel::ready_record record;
+    const auto until = clock_type::now() + 5s;
+    while (!reported && !wait_error && clock_type::now() < until) {
+      if (setup.poller.wait(&record, 1, 5s, wait_error) == 1) {
+        reported_at = clock_type::now();
+        reported = record.occurred == event::accept;
+      }
+    }
+  });
+  std::this_thread::sleep_for(200ms);  // the waiter blocks
+  evsel::testing::fail_next_accepts(1, make_error_code(std::errc::too_many_files_open));
+  std::error_code ec;
+  const auto failed_at = clock_type::now();
+  CHECK_FALSE(setup.listener.accept(ec).is_open());
+  CHECK(ec == evsel::errc::too_many_files_open);
+  waiter.join();
+  REQUIRE_FALSE(wait_error);
+  REQUIRE(reported);
+  // The first rest is 50 ms; a wait that learnt of it only at its own timeout took 5 s.
+  CHECK(reported_at - failed_at >= 50ms);
+  CHECK(reported_at - failed_at < 1s);
+}
+
+TEST_CASE("An accept that fails after a report: reported again, then idle, then the next",
+          "[conformance][faults][accept]") {
+  // An accept finding nothing right after a report is what Wine's stale reports look like
+  // (W10); there the native backend has to look at the listener itself. Here the accept
+  // fails by injection while the connection is still queued, so the OS never re-enables
+  // accept either: only evsel can report it again. Then nothing may spin.
+  evsel::socket listener = make_listener();
+  evsel::socket first = start_connect(listener);
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(listener, event::accept, &listener));
+  REQUIRE(log.next(&listener).occurred == event::accept);
+  std::error_code ec;
+  evsel::socket taken = listener.accept(ec);
+  REQUIRE_FALSE(ec);
+  CHECK(log.quiet(&listener).occurred == event::none);
+  // A report, and an accept that fails as one with nothing to take.
+  evsel::socket second = start_connect(listener);
+  REQUIRE(log.next(&listener).occurred == event::accept);
+  evsel::testing::fail_next_accepts(1, make_error_code(std::errc::resource_unavailable_try_again));
+  CHECK_FALSE(listener.accept(ec).is_open());
+  CHECK(ec == evsel::errc::would_block);
+  // The connection is still queued and accept was re-enabled: it is reported again.
+  CHECK(log.next(&listener).occurred == event::accept);
+  CHECK(listener.accept(ec).is_open());
+  // Idle for a second with accept re-enabled and nothing queued: no record, no CPU.
+  int records = 0;
+  const double cpu = wait_through(poller, 1s, [&](const evsel::ready_record&) { ++records; });
+  CHECK(records == 0);
+  INFO("CPU over an idle second: " << cpu << " s");
+  CHECK(cpu < idle_cpu_share);
+  // And the next connection is reported.
+  evsel::socket third = start_connect(listener);
+  CHECK(log.next(&listener).occurred == event::accept);
 }
