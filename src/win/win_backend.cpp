@@ -17,6 +17,14 @@ std::error_code last_error() noexcept {
   return native_error(WSAGetLastError());
 }
 
+// A listener has a connection to accept (a zero-timeout WSAPoll).
+bool connection_queued(SOCKET listener) noexcept {
+  WSAPOLLFD query{};
+  query.fd = listener;
+  query.events = POLLRDNORM;
+  return WSAPoll(&query, 1, 0) == 1 && (query.revents & POLLRDNORM) != 0;
+}
+
 // Reads and drops what is queued (data after an emulated shutdown(receive)).
 void discard_input(SOCKET s) noexcept {
   char scratch[4096];
@@ -165,11 +173,9 @@ void backend::synchronize(win_registration& r) noexcept {
 }
 
 bool backend::record_accept_if_queued(win_registration& r) noexcept {
-  if (!has_any(r.recordable(), event::accept)) return false;
-  WSAPOLLFD query{};
-  query.fd = r.socket->handle;
-  query.events = POLLRDNORM;
-  if (WSAPoll(&query, 1, 0) != 1 || (query.revents & POLLRDNORM) == 0) return false;
+  if (!has_any(r.recordable(), event::accept) || !connection_queued(r.socket->handle)) {
+    return false;
+  }
   core_.record(r, event::accept);
   return true;
 }
@@ -223,7 +229,17 @@ void backend::enumerate(win_registration& r) noexcept {
     discard_input(s.handle);
     bits &= ~event::read;
   }
-  if (has_any(bits, event::accept)) r.accept_unanswered = true;
+  if (has_any(bits, event::accept)) {
+    // Wine can report accept for a connection an accept has just taken (W10): a report is
+    // recorded only while a connection waits. Either way the kernel will not report this
+    // listener again before an accept call, so a report with nothing queued means looking.
+    if (connection_queued(s.handle)) {
+      r.accept_unanswered = true;
+    } else {
+      bits &= ~event::accept;
+      start_looking_at(r);
+    }
+  }
   // connect and write of a new connection arrive in one enumeration and so in one record.
   core_.record(r, bits);
   record_close_if_due(r);
@@ -268,8 +284,9 @@ run_status backend::run(std::chrono::milliseconds timeout,
 }
 
 void backend::wake() noexcept {
-  wake_pending_.store(true);
-  SetEvent(signal_event_);
+  // Coalesced: a wake already pending will end the wait; a storm of wakes costs one
+  // SetEvent (under Wine, one wineserver round trip) per wait, not one per call.
+  if (!wake_pending_.exchange(true)) SetEvent(signal_event_);
 }
 
 void backend::nudge() noexcept {
@@ -294,13 +311,16 @@ void backend::after_accept(registration& base, const io_result& result) noexcept
   // after a rest (engine::rest_accept) even Windows has nothing left to report: it reported
   // the still queued connection again right after the failure, while accept rested. So
   // look at the listener ourselves until an accept succeeds.
-  if (r.accept_unanswered && !r.looked_at) {
-    r.looked_at = true;
-    r.next_looked_at = looked_at_;
-    looked_at_ = &r;
-    look_interval_ = min_look_interval;
-    next_look_ = std::chrono::steady_clock::now();
-  }
+  if (r.accept_unanswered) start_looking_at(r);
+}
+
+void backend::start_looking_at(win_registration& r) noexcept {
+  if (r.looked_at) return;
+  r.looked_at = true;
+  r.next_looked_at = looked_at_;
+  looked_at_ = &r;
+  look_interval_ = min_look_interval;
+  next_look_ = std::chrono::steady_clock::now();
 }
 
 void backend::stop_looking_at(win_registration& r) noexcept {

@@ -54,6 +54,7 @@ class backend {
   void record_close_if_due(win_registration& r) noexcept;
   void queue_signalled(win_registration& r) noexcept;
   std::error_code reserve_room(std::size_t sockets) noexcept;
+  void start_looking_at(win_registration& r) noexcept;
   void stop_looking_at(win_registration& r) noexcept;
   bool record_accept_if_queued(win_registration& r) noexcept;
   bool lookable_listeners() const noexcept;

@@ -117,9 +117,9 @@ TEST_CASE("Without descriptors accept fails clearly, rests without spinning, the
   evsel::socket accepted = listener.accept(ec);
   REQUIRE_FALSE(ec);
   CHECK(accepted.is_open());
-  // The rest is over for good: a new connection is reported without delay.
+  // The rest is over for good: a new connection is reported as usual.
   evsel::socket second = start_connect(listener);
-  CHECK(log.next(&listener, 500ms).occurred == event::accept);
+  CHECK(log.next(&listener).occurred == event::accept);
   CHECK(listener.accept(ec).is_open());
 }
 
@@ -135,8 +135,11 @@ TEST_CASE("An accept failing for want of buffers rests too, other failures do no
   CHECK_FALSE(listener.accept(ec).is_open());
   CHECK(ec == evsel::errc::no_buffer_space);
   const auto failed_at = clock_type::now();
-  REQUIRE(log.next(&listener).occurred == event::accept);
-  CHECK(clock_type::now() - failed_at >= 50ms);
+  const auto record = log.first(&listener);
+  const auto reported_at = clock_type::now();
+  REQUIRE(record);
+  CHECK(record->occurred == event::accept);
+  CHECK(reported_at - failed_at >= 50ms);
 
   // Any other failure (a connection aborted before it was taken, say) is the caller's
   // business: the connection still queued is reported again after the re-enabling call.
