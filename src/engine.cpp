@@ -8,6 +8,7 @@
 
 #include <evsel/error.hpp>
 
+#include "intrusive_list.hpp"
 #include "os.hpp"
 
 namespace evsel::detail {
@@ -268,20 +269,13 @@ void engine::rest_accept(registration& r) noexcept {
   core_.clear(*r.socket, event::accept);
   if (has_any(r.resting, event::accept)) return;
   r.resting |= event::accept;
-  r.resting_next = resting_;
-  resting_ = &r;
+  push_front(resting_, r, &registration::resting_next);
 }
 
 void engine::end_rest(registration& r) noexcept {
   if (r.resting == event::none) return;
-  for (registration** link = &resting_; *link != nullptr; link = &(*link)->resting_next) {
-    if (*link == &r) {
-      *link = r.resting_next;
-      break;
-    }
-  }
+  unlink(resting_, r, &registration::resting_next);
   r.resting = event::none;
-  r.resting_next = nullptr;
 }
 
 void engine::end_due_rests() noexcept {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <new>
 
+#include "../intrusive_list.hpp"
 #include "../native_errors.hpp"
 #include "../os.hpp"
 #include "winsock.hpp"
@@ -317,22 +318,15 @@ void backend::after_accept(registration& base, const io_result& result) noexcept
 void backend::start_looking_at(win_registration& r) noexcept {
   if (r.looked_at) return;
   r.looked_at = true;
-  r.next_looked_at = looked_at_;
-  looked_at_ = &r;
+  push_front(looked_at_, r, &win_registration::next_looked_at);
   look_interval_ = min_look_interval;
   next_look_ = std::chrono::steady_clock::now();
 }
 
 void backend::stop_looking_at(win_registration& r) noexcept {
   if (!r.looked_at) return;
-  for (win_registration** link = &looked_at_; *link != nullptr; link = &(*link)->next_looked_at) {
-    if (*link == &r) {
-      *link = r.next_looked_at;
-      break;
-    }
-  }
+  unlink(looked_at_, r, &win_registration::next_looked_at);
   r.looked_at = false;
-  r.next_looked_at = nullptr;
 }
 
 DWORD backend::until_next_look() const noexcept {
