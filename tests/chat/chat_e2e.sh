@@ -3,6 +3,7 @@
 # evsel chat, end to end: the server driven by real clients (nc, socat) and by the load test.
 #   chat_e2e.sh <scenario>
 # Environment (set by CTest): EVSEL_CHAT_SERVER, EVSEL_CHAT_CLIENT, EVSEL_CHAT_LOAD: the programs;
+# EVSEL_CHAT_ATTACK: hostile clients; EVSEL_CHAT_SANITIZED: 1 in sanitizer builds;
 # EVSEL_RUNNER: how to start them ("wine" for the Windows build, empty on Linux).
 # Every wait is bounded; a scenario prints what it saw when it fails.
 set -euo pipefail
@@ -14,6 +15,8 @@ read -r -a runner <<<"${EVSEL_RUNNER:-}"
 server_program=${EVSEL_CHAT_SERVER:?}
 load_program=${EVSEL_CHAT_LOAD:?}
 client_program=${EVSEL_CHAT_CLIENT:?}
+attack_program=${EVSEL_CHAT_ATTACK:?}
+sanitized=${EVSEL_CHAT_SANITIZED:-0}
 
 # Under Wine a process starts in about a second, and a busy machine makes it slower.
 window=20
@@ -37,6 +40,11 @@ fail() {
     echo "--- $(basename "$file")" >&2
     head -c 4000 "$file" | cat -v >&2
   done
+  # A sanitizer's report comes after any amount of log: show it whole.
+  if grep -q "Sanitizer\|runtime error:" "$work/server.err" 2>/dev/null; then
+    echo "--- server.err: the sanitizer's report" >&2
+    sed -n '/Sanitizer\|runtime error:/,$p' "$work/server.err" | head -n 120 >&2
+  fi
   exit 1
 }
 
@@ -67,8 +75,14 @@ start_server() {  # [server options...]; listens on $host, port chosen by the OS
   [ -n "$port" ] || fail "no port in: $(cat "$work/server.stdout")"
 }
 
+# server_alive: the server is still running (it has not crashed, say under a sanitizer).
+server_alive() {
+  kill -0 "$server_pid" 2>/dev/null || fail "the server died"
+}
+
 stop_server() {  # [signal, INT by default]; then the exit status must be 0
   local signal=${1:-INT}
+  server_alive
   kill "-$signal" "$server_pid"
   wait_for "$window" bash -c "! kill -0 $server_pid 2>/dev/null" ||
     fail "the server ignored SIG$signal"
@@ -76,6 +90,9 @@ stop_server() {  # [signal, INT by default]; then the exit status must be 0
   wait "$server_pid" || status=$?
   server_pid=
   [ "$status" -eq 0 ] || fail "the server exited with status $status after SIG$signal"
+  if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$work/server.err"; then
+    fail "the server's sanitizers reported an error"
+  fi
 }
 
 # open_client <name> nc|socat: a client whose input is a FIFO that `say` writes to.
@@ -639,6 +656,50 @@ RULES
   [ "${dropped:-0}" -gt 0 ] || fail "the loss rule dropped nothing: the test did not test"
 }
 
+# run_attack <mode> [attack options...]: hostile clients (evsel-chat-attack) against the
+# running server; their summary line is printed and kept in $work/attack.out.
+run_attack() {
+  local mode=$1
+  shift
+  "${runner[@]}" "$attack_program" --server "127.0.0.1:$port" --mode "$mode" "$@" \
+    >"$work/attack.out" 2>&1 || fail "the attack ($mode) failed: $(cat "$work/attack.out")"
+  grep "^attack " "$work/attack.out"
+}
+
+# attack_figure <key>: a value from the last attack's summary line.
+attack_figure() {
+  sed -n "s/^attack .*\b$1=\([^ ]*\).*/\1/p" "$work/attack.out"
+}
+
+# Clients stream a line they never finish for a little longer than --line-timeout, and
+# reset their connections meanwhile: the server cuts them off as their resets arrive. It must
+# neither crash (the sanitizer builds would abort) nor spin, and the room goes on.
+scenario_reset_mid_line() {
+  start_server --line-timeout 1
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  run_attack reset-mid-line --clients 400 --seconds 8 --hold-ms 1000-2200
+  server_alive
+  local cut
+  cut=$(grep -c "(line not finished within 1 s)" "$work/server.err" || true)
+  echo "clients cut off for an unfinished line: $cut"
+  [ "$cut" -gt 0 ] || fail "no client was cut off: the attack did not reach the line timeout"
+  local before after
+  before=$(server_cpu_ticks)
+  sleep 1
+  after=$(server_cpu_ticks)
+  echo "server CPU over 1 s after the attack: $((after - before)) ticks"
+  [ $((after - before)) -le 20 ] || fail "the server used $((after - before)) ticks in 1 s: it spins"
+  open_client b nc
+  wait_for "$window" grep -q "^\* welcome to evsel chat, you are guest" "$work/b.out" ||
+    fail "b was not welcomed after the attack"
+  say a 'after the attack\n'
+  expect b "<guest1> after the attack"
+  end_input a
+  end_input b
+  stop_server
+}
+
 run_load() {  # <server options> -- <load options>
   local server_args=()
   while [ "$1" != "--" ]; do server_args+=("$1"); shift; done
@@ -668,6 +729,7 @@ case $scenario in
   nick-race) scenario_nick_race ;;
   flood) scenario_flood ;;
   lossy) scenario_lossy ;;
+  reset-mid-line) scenario_reset_mid_line ;;
   load) run_load -- --clients 200 --messages 20 --timeout 120 ;;
   slow-reader)
     # 16 MB for the slow client: more than the kernel buffers (Linux lets a send buffer

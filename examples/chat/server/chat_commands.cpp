@@ -28,10 +28,11 @@ void chat_server::on_command(session& s, const command& c) {
           say_to_others(s, "* " + s.nick + " " + what.text);
         } else if constexpr (std::is_same_v<kind, cmd::private_message>) {
           const auto found = nicks_.find(nick_key(what.nick));
-          if (found == nicks_.end()) {
+          session* to = found == nicks_.end() ? nullptr : find(found->second);
+          if (to == nullptr) {
             say_to(s, "! no such nick: " + what.nick);
           } else {
-            say_to(*found->second, "*" + s.nick + "* " + what.text);
+            say_to(*to, "*" + s.nick + "* " + what.text);
           }
         } else if constexpr (std::is_same_v<kind, cmd::quit>) {
           leave(s, what.reason.empty() ? "quit" : what.reason, "* bye");
@@ -58,7 +59,7 @@ void chat_server::rename(session& s, const std::string& name) {
     return;
   }
   nicks_.erase(s.key);
-  nicks_.emplace(key, &s);
+  nicks_.emplace(key, s.id);
   const std::string old = s.nick;
   s.nick = name;
   s.key = key;
@@ -89,7 +90,8 @@ void chat_server::say_to(session& to, std::string_view line) {
 }
 
 void chat_server::say_to_others(const session& from, std::string_view line) {
-  for (session& other : sessions_) {
+  for (auto& entry : sessions_) {
+    session& other = entry.second;
     if (&other != &from && other.phase == session_phase::member) say_to(other, line);
   }
 }
@@ -101,7 +103,6 @@ void chat_server::leave(session& s, std::string_view reason, std::string_view go
   --members_;
   s.phase = session_phase::leaving;
   s.linger_until = clock::now() + linger_time;
-  lingering_.push_back(&s);
   schedule_flush(s);  // sends what is queued, then our FIN
   if (!stopping_) say_to_others(s, "* " + s.nick + " left (" + std::string(reason) + ")");
   log_.note("disconnect " + s.nick + " " + s.peer.to_string() + " (" + std::string(reason) + ")");
@@ -113,7 +114,8 @@ std::string chat_server::who_line() const {
   std::string line = "* " + std::to_string(members_) + " online:";
   const char* separator = " ";
   std::size_t listed = 0;
-  for (const session& other : sessions_) {
+  for (const auto& entry : sessions_) {
+    const session& other = entry.second;
     if (other.phase != session_phase::member) continue;
     if (listed == max_listed_nicks) break;
     line += separator;

@@ -3,7 +3,6 @@
 #include "chat_server.hpp"
 
 #include <algorithm>
-#include <iterator>
 
 namespace evsel::chat {
 namespace {
@@ -11,6 +10,9 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto stop_check_interval = 250ms;
+// Deadlines (a line's, a leaving client's) are looked at this often; they are whole
+// seconds, so this is all the precision they need, and one pass costs little per client.
+constexpr auto sweep_interval = 1s;
 // How long the server waits for its goodbye line to reach everyone when it stops.
 constexpr auto shutdown_grace = 3s;
 // Per turn, so that one flooding client cannot hold the loop: read and accept are recorded
@@ -35,7 +37,7 @@ std::error_code chat_server::start() {
   if (!ec) ec = listener_.set_reuse_address(true);
   if (!ec) ec = listener_.bind(options_.listen);
   if (!ec) ec = listener_.listen();
-  if (!ec) ec = poller_.add(listener_, event::accept, &listener_);
+  if (!ec) ec = poller_.add(listener_, event::accept, nullptr);  // context 0: the listener
   if (ec) listener_.close();
   return ec;
 }
@@ -47,7 +49,7 @@ endpoint chat_server::local_endpoint() const {
 
 std::error_code chat_server::run(const std::function<bool()>& stop_requested) {
   while (!stop_requested()) {
-    if (const std::error_code ec = serve_once(time_to_next_deadline(stop_check_interval))) {
+    if (const std::error_code ec = serve_once(time_to_next_sweep(stop_check_interval))) {
       return ec;
     }
   }
@@ -55,9 +57,9 @@ std::error_code chat_server::run(const std::function<bool()>& stop_requested) {
   const auto give_up = clock::now() + shutdown_grace;
   while (!sessions_.empty() && clock::now() < give_up) {
     const auto left = give_up - clock::now();
-    if (const std::error_code ec = serve_once(time_to_next_deadline(left))) return ec;
+    if (const std::error_code ec = serve_once(time_to_next_sweep(left))) return ec;
   }
-  for (session& s : sessions_) s.connection.close();
+  for (auto& entry : sessions_) entry.second.connection.close();
   sessions_.clear();
   return {};
 }
@@ -67,21 +69,29 @@ std::error_code chat_server::serve_once(clock::duration max_wait) {
   const std::size_t n = poller_.wait(records_.data(), records_.size(), whole_ms(max_wait), ec);
   if (ec) return ec;
   for (std::size_t i = 0; i < n; ++i) {
-    if (records_[i].context == &listener_) {
+    if (records_[i].context == nullptr) {
       accept_all();
       continue;
     }
-    // A session closed earlier in this batch keeps its memory until the batch is done, so
-    // its later records are still safe to look at.
-    auto& s = *static_cast<session*>(records_[i].context);
-    if (s.phase != session_phase::closed) handle(s, records_[i]);
+    // Closing a socket takes it off the poller, so no record names a session freed in an
+    // earlier batch; one closed in this batch is still found, as closed.
+    session* s = find(reinterpret_cast<session_id>(records_[i].context));
+    if (s != nullptr && s->phase != session_phase::closed) handle(*s, records_[i]);
   }
   finish_batch();
-  expire_lingering();
-  expire_slow_lines();
-  for (session* s : closed_) sessions_.erase(s->self);
-  closed_.clear();
+  sweep_deadlines();
+  free_closed_sessions();
   return {};
+}
+
+session* chat_server::find(session_id id) {
+  const auto found = sessions_.find(id);
+  return found == sessions_.end() ? nullptr : &found->second;
+}
+
+void chat_server::free_closed_sessions() {
+  for (const session_id id : closed_) sessions_.erase(id);
+  closed_.clear();
 }
 
 void chat_server::handle(session& s, const network_events& events) {
@@ -160,17 +170,26 @@ void chat_server::note_partial_line(session& s, bool completed_one) {
   }
 }
 
-void chat_server::expire_slow_lines() {
-  // A sweep over every client once a second at most: the deadline is in seconds, and the
-  // server wakes that often anyway (stop_check_interval).
+void chat_server::sweep_deadlines() {
   const auto now = clock::now();
-  if (now < next_line_sweep_) return;
-  next_line_sweep_ = now + std::chrono::seconds(1);
-  for (session& s : sessions_) {
-    if (s.phase == session_phase::member && s.line_open && !s.doomed &&
-        now - s.line_started > options_.line_timeout) {
-      doom(s, "line not finished within " + std::to_string(options_.line_timeout.count()) + " s",
-           true);
+  if (now < next_sweep_) return;
+  next_sweep_ = now + sweep_interval;
+  for (auto& entry : sessions_) {
+    session& s = entry.second;
+    switch (s.phase) {
+      case session_phase::member:
+        if (s.line_open && !s.doomed && now - s.line_started > options_.line_timeout) {
+          doom(s,
+               "line not finished within " + std::to_string(options_.line_timeout.count()) + " s",
+               true);
+        }
+        break;
+      case session_phase::leaving:
+        // Its last lines had their chance; closing now may reset the connection.
+        if (now >= s.linger_until) close_session(s, {});
+        break;
+      case session_phase::closed:
+        break;  // freed at the end of this batch
     }
   }
   finish_batch();
@@ -193,11 +212,13 @@ void chat_server::accept_all() {
 }
 
 void chat_server::admit(socket connection, const endpoint& peer) {
-  session& s = sessions_.emplace_back(std::move(connection), peer, options_.max_line);
-  s.self = std::prev(sessions_.end());
-  if (const std::error_code ec = poller_.add(s.connection, client_events, &s)) {
+  const session_id id = ++last_id_;
+  session& s =
+      sessions_.try_emplace(id, id, std::move(connection), peer, options_.max_line).first->second;
+  if (const std::error_code ec =
+          poller_.add(s.connection, client_events, reinterpret_cast<void*>(id))) {
     log_.note("error: " + peer.to_string() + ": cannot watch the connection: " + ec.message());
-    sessions_.erase(s.self);
+    sessions_.erase(id);
     return;
   }
   (void)s.connection.set_no_delay(true);  // chat lines are small and should not wait
@@ -205,7 +226,6 @@ void chat_server::admit(socket connection, const endpoint& peer) {
     // Not a member: it gets its line, then our FIN, and closes as a leaving client does.
     s.phase = session_phase::leaving;
     s.linger_until = clock::now() + rejected_linger_time;
-    lingering_.push_back(&s);
     say_to(s,
            "! server full (" + std::to_string(options_.max_clients) + " clients), try again later");
     log_.note("rejected " + peer.to_string() + ": server full");
@@ -213,7 +233,7 @@ void chat_server::admit(socket connection, const endpoint& peer) {
   }
   s.nick = next_guest_nick();
   s.key = nick_key(s.nick);
-  nicks_.emplace(s.key, &s);
+  nicks_.emplace(s.key, s.id);
   ++members_;
   say_to(s, "* welcome to evsel chat, you are " + s.nick + " (" + std::to_string(members_) +
                 " online, /help lists the commands)");
@@ -226,18 +246,22 @@ void chat_server::finish_batch() {
   // go on until both lists stay empty. Indexes, not iterators: the lists grow meanwhile.
   while (!doomed_.empty() || !flush_list_.empty()) {
     for (std::size_t i = 0; i < doomed_.size(); ++i) {
-      const doomed_session& d = doomed_[i];
+      // Copied: cut_off and close_session may add to doomed_, which moves its elements.
+      const doomed_session d = doomed_[i];
+      session* s = find(d.who);
+      if (s == nullptr) continue;
       if (d.tell) {
-        cut_off(*d.who, d.why);
+        cut_off(*s, d.why);
       } else {
-        close_session(*d.who, d.why);
+        close_session(*s, d.why);
       }
     }
     doomed_.clear();
     for (std::size_t i = 0; i < flush_list_.size(); ++i) {
-      session& s = *flush_list_[i];
-      s.in_flush_list = false;
-      if (s.phase != session_phase::closed) flush(s);
+      session* s = find(flush_list_[i]);
+      if (s == nullptr) continue;
+      s->in_flush_list = false;
+      if (s->phase != session_phase::closed) flush(*s);
     }
     flush_list_.clear();
   }
@@ -246,7 +270,7 @@ void chat_server::finish_batch() {
 void chat_server::doom(session& s, std::string why, bool tell) {
   if (s.doomed || s.phase == session_phase::closed) return;
   s.doomed = true;
-  doomed_.push_back({&s, std::move(why), tell});
+  doomed_.push_back({s.id, std::move(why), tell});
 }
 
 void chat_server::cut_off(session& s, const std::string& why) {
@@ -262,7 +286,7 @@ void chat_server::cut_off(session& s, const std::string& why) {
 void chat_server::schedule_flush(session& s) {
   if (s.in_flush_list) return;
   s.in_flush_list = true;
-  flush_list_.push_back(&s);
+  flush_list_.push_back(s.id);
 }
 
 void chat_server::flush(session& s) {
@@ -289,31 +313,20 @@ void chat_server::close_session(session& s, std::string_view why) {
   if (s.phase == session_phase::member) leave(s, why, {});
   s.connection.close();  // also takes it off the poller
   s.phase = session_phase::closed;
-  closed_.push_back(&s);
+  closed_.push_back(s.id);
 }
 
-void chat_server::expire_lingering() {
-  const auto now = clock::now();
-  auto gone = std::remove_if(lingering_.begin(), lingering_.end(), [this, now](session* s) {
-    if (s->phase == session_phase::leaving && now >= s->linger_until) close_session(*s, {});
-    return s->phase == session_phase::closed;
-  });
-  lingering_.erase(gone, lingering_.end());
-}
-
-chat_server::clock::duration chat_server::time_to_next_deadline(clock::duration cap) const {
-  const auto now = clock::now();
-  clock::duration wait = cap;
-  for (const session* s : lingering_) wait = std::min(wait, s->linger_until - now);
+chat_server::clock::duration chat_server::time_to_next_sweep(clock::duration cap) const {
+  const clock::duration wait = std::min(cap, next_sweep_ - clock::now());
   return std::max(wait, clock::duration::zero());
 }
 
 void chat_server::shut_down() {
   stopping_ = true;
   listener_.close();  // also takes it off the poller
-  for (session& s : sessions_) {
-    if (s.phase == session_phase::member)
-      leave(s, "server shutting down", "* server shutting down");
+  for (auto& entry : sessions_) {
+    if (entry.second.phase == session_phase::member)
+      leave(entry.second, "server shutting down", "* server shutting down");
   }
   finish_batch();
 }

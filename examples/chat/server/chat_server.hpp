@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <list>
+#include <map>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -44,7 +44,7 @@ class chat_server {
 
   // Why a session is closed at the end of the batch, and whether it is told first.
   struct doomed_session {
-    session* who;
+    session_id who;
     std::string why;
     bool tell;  // cut off with a last "! disconnected: ..." line, or closed at once
   };
@@ -61,11 +61,12 @@ class chat_server {
   void doom(session& s, std::string why, bool tell);
   void cut_off(session& s, const std::string& why);
   void close_session(session& s, std::string_view why);
-  void expire_lingering();
+  void free_closed_sessions();
+  session* find(session_id id);
   void note_partial_line(session& s, bool completed_one);
   bool take_line_token(session& s);
-  void expire_slow_lines();
-  clock::duration time_to_next_deadline(clock::duration cap) const;
+  void sweep_deadlines();
+  clock::duration time_to_next_sweep(clock::duration cap) const;
   void shut_down();
 
   // What lines mean (chat_commands.cpp).
@@ -83,18 +84,20 @@ class chat_server {
   server_log& log_;
   poller poller_;
   socket listener_;
-  std::list<session> sessions_;
+  // The one owner of every session, in order of arrival. Everything else names sessions by
+  // id and looks them up, so nothing can point at a session once it is freed.
+  std::map<session_id, session> sessions_;
+  session_id last_id_ = 0;
   std::size_t members_ = 0;
-  std::unordered_map<std::string, session*> nicks_;  // nick_key -> member
-  std::vector<session*> flush_list_;                 // sessions with new output this batch
+  std::unordered_map<std::string, session_id> nicks_;  // nick_key -> member
+  std::vector<session_id> flush_list_;                 // sessions with new output this batch
   std::vector<doomed_session> doomed_;
-  std::vector<session*> lingering_;  // leaving, with a deadline
-  std::vector<session*> closed_;     // freed at the end of this batch
+  std::vector<session_id> closed_;  // freed at the end of this batch
   std::vector<ready_record> records_;
   std::vector<char> buffer_;  // one receive buffer for every client
   unsigned long long guests_ = 0;
   bool stopping_ = false;
-  clock::time_point next_line_sweep_{};
+  clock::time_point next_sweep_{};
 };
 
 }  // namespace evsel::chat

@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
-#include <list>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -22,10 +22,16 @@ enum class session_phase {
   closed    // socket closed; freed once the current batch of records is handled
 };
 
-struct session {
-  session(evsel::socket accepted, endpoint from, std::size_t max_line)
-      : connection(std::move(accepted)), peer(from), framer(max_line) {}
+// A session's name for as long as the server runs: never reused, so a record, a list entry
+// or a nick that names a session already freed finds nothing, instead of freed memory. It
+// is also the context of the session's evsel records (0 is the listener's).
+using session_id = std::uintptr_t;
 
+struct session {
+  session(session_id given, evsel::socket accepted, endpoint from, std::size_t max_line)
+      : id(given), connection(std::move(accepted)), peer(from), framer(max_line) {}
+
+  const session_id id;
   evsel::socket connection;
   endpoint peer;
   line_framer framer;
@@ -46,7 +52,6 @@ struct session {
   double line_tokens = 0;
   std::chrono::steady_clock::time_point tokens_at{};
   std::chrono::steady_clock::time_point line_started{};
-  std::list<session>::iterator self;
 
   std::size_t unsent() const noexcept { return out.unsent(); }
   void queue_line(std::string_view line) { out.queue_line(line); }
