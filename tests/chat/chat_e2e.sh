@@ -60,14 +60,16 @@ wait_for() {
 }
 
 host=127.0.0.1
+server_stderr=$work/server.err  # where the server's log goes
 start_server() {  # [server options...]; listens on $host, port chosen by the OS
   local listen=$host:0
   [ "$host" = "::1" ] && listen="[::1]:0"
   # Emptied here, not by the redirection: that happens in the child, maybe after the
   # check below has read an earlier server's line.
   : >"$work/server.stdout"
-  "${runner[@]}" "$server_program" --listen "$listen" "$@" >"$work/server.stdout" \
-    2>"$work/server.err" &
+  # SIGPIPE as a user's shell leaves it, not ignored as this script has it.
+  env --default-signal=PIPE "${runner[@]}" "$server_program" --listen "$listen" "$@" \
+    >"$work/server.stdout" 2>"$server_stderr" &
   server_pid=$!
   wait_for "$window" grep -q "listening on" "$work/server.stdout" ||
     fail "the server did not start"
@@ -90,7 +92,7 @@ stop_server() {  # [signal, INT by default]; then the exit status must be 0
   wait "$server_pid" || status=$?
   server_pid=
   [ "$status" -eq 0 ] || fail "the server exited with status $status after SIG$signal"
-  if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$work/server.err"; then
+  if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$work/server.err" 2>/dev/null; then
     fail "the server's sanitizers reported an error"
   fi
 }
@@ -250,10 +252,14 @@ scenario_bad_input() {
   say a 'hi\r<bob> forged\n'
   expect b "<guest1> hi<bob> forged"
   never b "<bob> forged"
+  # Nor can U+2028, U+2029 or NEL, for viewers that break lines there, and the bidi
+  # controls (here RLO ... PDF) cannot reorder what the others see.
+  say a 'hi\342\200\250<bob> forged\342\200\251\302\205 \342\200\256desrever\342\200\254!\n'
+  expect b "<guest1> hi<bob> forged desrever!"
   # Empty and blank lines are ignored.
   say a '\n   \n\t\nlast\n'
   expect b "<guest1> last"
-  [ "$(grep -c '^<guest1>' "$work/b.out")" -eq 6 ] || fail "unexpected extra lines"
+  [ "$(grep -c '^<guest1>' "$work/b.out")" -eq 7 ] || fail "unexpected extra lines"
   end_input a
   expect b "* guest1 left (connection closed)"
   end_input b
@@ -700,6 +706,73 @@ scenario_reset_mid_line() {
   stop_server
 }
 
+# open_log_pipe: the server's log goes to a pipe that this script holds open for reading
+# (on descriptor $log_fd) but does not read. Call start_server next, then log_pipe_started.
+open_log_pipe() {
+  mkfifo "$work/log.fifo"
+  # Read and write: opening a FIFO so never blocks, and the server's open then finds a reader.
+  exec {log_rw}<>"$work/log.fifo"
+  server_stderr=$work/log.fifo
+}
+log_pipe_started() {
+  exec {log_fd}<"$work/log.fifo"
+  exec {log_rw}>&-  # from now on the server holds the only writing end
+}
+
+# The log's reader goes away before the first line (evsel-chat-server 2>&1 | head -c 0):
+# writing the log must neither kill the server (SIGPIPE) nor stop it.
+scenario_log_gone() {
+  open_log_pipe
+  start_server
+  log_pipe_started
+  exec {log_fd}<&-
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b socat
+  expect b "$(welcome guest2 2)"
+  say a 'nobody reads the log\n'
+  expect b "<guest1> nobody reads the log"
+  end_input a
+  expect b "* guest1 left (connection closed)"
+  end_input b
+  stop_server
+}
+
+# The log's reader stalls: the pipe fills, then the server's own buffer; the room must go on
+# being served meanwhile, and once the reader reads again it learns how many lines were lost.
+scenario_log_stalled() {
+  open_log_pipe
+  start_server
+  log_pipe_started
+  open_client a nc
+  expect a "$(welcome guest1 1)"
+  open_client b socat
+  expect b "$(welcome guest2 2)"
+  # Each connection is two log lines of about 70 bytes: far more than the pipe (64 KiB) and
+  # the server's log buffer (64 KiB) hold.
+  run_attack churn --clients 20 --seconds 4
+  local cycles
+  cycles=$(attack_figure admitted)
+  [ "${cycles:-0}" -ge 2000 ] || fail "only $cycles connections were served during the storm"
+  say a 'the log is stalled\n'
+  expect b "<guest1> the log is stalled"
+  (
+    # Without the clients' FIFO ends, or their input would never end (see open_client).
+    for other in "${client_fd[@]}"; do eval "exec $other>&-"; done
+    exec timeout "$window" cat <&"$log_fd" >"$work/drained.log"
+  ) &
+  local drain=$!
+  wait_for "$window" grep -q "\.\.\. [0-9]* log lines dropped" "$work/drained.log" ||
+    fail "the log never said how many lines it dropped"
+  grep -m1 "log lines dropped" "$work/drained.log"
+  end_input a
+  end_input b
+  stop_server
+  wait "$drain" || true
+  tr -d '\r' <"$work/drained.log" | tail -n 1 | grep -q " server stopped$" ||
+    fail "the log did not end with 'server stopped' once its reader read again"
+}
+
 run_load() {  # <server options> -- <load options>
   local server_args=()
   while [ "$1" != "--" ]; do server_args+=("$1"); shift; done
@@ -730,6 +803,8 @@ case $scenario in
   flood) scenario_flood ;;
   lossy) scenario_lossy ;;
   reset-mid-line) scenario_reset_mid_line ;;
+  log-gone) scenario_log_gone ;;
+  log-stalled) scenario_log_stalled ;;
   load) run_load -- --clients 200 --messages 20 --timeout 120 ;;
   slow-reader)
     # 16 MB for the slow client: more than the kernel buffers (Linux lets a send buffer

@@ -78,6 +78,15 @@ std::string check_sanitized(std::string_view text) {
     if (n == 2 && b == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
       return "sanitized text keeps a C1 control character";
     }
+    // U+2028, U+2029, U+202A..U+202E (E2 80 A8..AE) and U+2066..U+2069 (E2 81 A6..A9).
+    if (n == 3 && b == 0xE2) {
+      const auto second = static_cast<unsigned char>(text[i + 1]);
+      const auto third = static_cast<unsigned char>(text[i + 2]);
+      if ((second == 0x80 && third >= 0xA8 && third <= 0xAE) ||
+          (second == 0x81 && third >= 0xA6 && third <= 0xA9)) {
+        return "sanitized text keeps a line separator or bidi control";
+      }
+    }
     i += n;
   }
   return {};

@@ -18,7 +18,7 @@ namespace evsel::chat {
 // - a line holds at most the limit, and no LF; an overlong frame has no text; there are no
 //   more frames than LFs;
 // - a sanitized line is valid UTF-8 with no control character but TAB (so no CR/LF
-//   injection, no NUL);
+//   injection, no NUL), and no line separator or bidi control;
 // - parsing never throws, an error starts with "! ", and no parsed string holds CR or LF.
 std::string check_chat_input(const std::uint8_t* data, std::size_t size);
 

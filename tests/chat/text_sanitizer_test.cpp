@@ -12,6 +12,7 @@
 
 namespace {
 
+using evsel::chat::escape_for_log;
 using evsel::chat::sanitize;
 
 // Literals are split wherever a hex escape is followed by a character that is a hex digit.
@@ -54,6 +55,10 @@ bool clean_utf8(std::string_view text) {
       if (cp < smallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
     }
     if ((cp < 0x20 && cp != '\t') || (cp >= 0x7F && cp <= 0x9F)) return false;
+    if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069)) {
+      return false;
+    }
     i += length;
   }
   return true;
@@ -125,7 +130,7 @@ TEST_CASE("Valid multibyte characters are kept byte for byte", "[chat][sanitize]
       "\xEF\xBF\xBD",              // U+FFFD itself
       "\xF0\x90\x80\x80",          // U+10000, the smallest four-byte character
       "\xF4\x8F\xBF\xBF",          // U+10FFFF, the largest code point
-      "\xE2\x80\xA8",              // U+2028 is a separator, not a control: kept
+      "\xE2\x80\xA7",              // U+2027, next to U+2028 (removed, see below)
   };
   for (const std::string& s : samples) CHECK(sanitize(s) == s);
   CHECK(sanitize("h\xC3\xA9llo \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80!") ==
@@ -225,4 +230,61 @@ TEST_CASE("A long ill-formed input is replaced in full", "[chat][sanitize]") {
   CHECK(out.size() == 3 * raw.size());
   CHECK(out.compare(0, 6, rs(2)) == 0);
   CHECK(clean_utf8(out));
+}
+
+// Viewers that honour Unicode line breaking end a line at U+2028, U+2029 and U+0085 (NEL),
+// and the bidi controls reorder what follows them: relayed, either would let one client
+// forge what looks like another line, or hide what its line says (CVE-2021-42574).
+TEST_CASE("Unicode line and paragraph separators are removed", "[chat][sanitize]") {
+  CHECK(sanitize("hi\xE2\x80\xA8<bob> forged") == "hi<bob> forged");
+  CHECK(sanitize("hi\xE2\x80\xA9<bob> forged") == "hi<bob> forged");
+  CHECK(sanitize("hi\xC2\x85<bob> forged") == "hi<bob> forged");
+}
+
+TEST_CASE("The bidi embedding, override and isolate controls are removed", "[chat][sanitize]") {
+  for (unsigned third = 0xAA; third <= 0xAE; ++third) {  // U+202A..U+202E
+    const std::string control = std::string("\xE2\x80") + static_cast<char>(third);
+    CHECK(sanitize("a" + control + "b") == "ab");
+  }
+  for (unsigned third = 0xA6; third <= 0xA9; ++third) {  // U+2066..U+2069
+    const std::string control = std::string("\xE2\x81") + static_cast<char>(third);
+    CHECK(sanitize("a" + control + "b") == "ab");
+  }
+}
+
+TEST_CASE("Characters next to the removed ones are kept", "[chat][sanitize]") {
+  // U+2027 HYPHENATION POINT, U+202F NARROW NO-BREAK SPACE, U+2065 (unassigned), U+206A,
+  // U+200E LEFT-TO-RIGHT MARK (a mark, not an embedding: it reorders nothing after it).
+  for (const std::string kept :
+       {"\xE2\x80\xA7", "\xE2\x80\xAF", "\xE2\x81\xA5", "\xE2\x81\xAA", "\xE2\x80\x8E"}) {
+    CHECK(sanitize("a" + kept + "b") == "a" + kept + "b");
+  }
+}
+
+TEST_CASE("A log line shows control and line-breaking characters as escapes", "[chat][sanitize]") {
+  CHECK(escape_for_log("connect 127.0.0.1:5 as guest1") == "connect 127.0.0.1:5 as guest1");
+  CHECK(escape_for_log("caf\xC3\xA9 \xE4\xB8\xAD") == "caf\xC3\xA9 \xE4\xB8\xAD");
+  CHECK(escape_for_log("a\nb\rc\td") == "a\\x0ab\\x0dc\\x09d");
+  CHECK(escape_for_log("back\\slash") == "back\\\\slash");
+  CHECK(escape_for_log("x\x7Fy") == "x\\x7fy");
+  CHECK(escape_for_log("x\xC2\x85y") == "x\\u{0085}y");
+  CHECK(escape_for_log("x\xE2\x80\xA8y\xE2\x80\xA9z") == "x\\u{2028}y\\u{2029}z");
+  CHECK(escape_for_log("x\xE2\x80\xAEy\xE2\x81\xA6z") == "x\\u{202e}y\\u{2066}z");
+  // Ill-formed bytes, which the server never writes, would still not reach the log raw.
+  CHECK(escape_for_log("x\xFFy\xE2\x80") == "x\\xffy\\xe2\\x80");
+}
+
+TEST_CASE("An escaped log line holds only printable ASCII and kept characters",
+          "[chat][sanitize]") {
+  std::mt19937_64 random(20261207);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int round = 0; round < 2000; ++round) {
+    std::string raw(static_cast<std::size_t>(byte(random) % 64), '\0');
+    for (char& c : raw) c = static_cast<char>(byte(random));
+    const std::string escaped = escape_for_log(raw);
+    INFO("round " << round);
+    // Nothing a terminal or a Unicode-aware viewer would take as a line break or reordering.
+    CHECK(clean_utf8(escaped));
+    CHECK(escaped.find('\t') == std::string::npos);
+  }
 }

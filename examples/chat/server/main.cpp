@@ -7,6 +7,7 @@
 #include <evsel/evsel.hpp>
 
 #include "chat_server.hpp"
+#include "server_log.hpp"
 #include "server_options.hpp"
 #include "stop_signal.hpp"
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
       break;
   }
   const evsel::chat::server_options& options = command_line.options;
+  evsel::chat::ignore_broken_pipes();
   evsel::chat::server_log log(options.quiet);
   try {
     evsel::chat::chat_server server(options, log);
