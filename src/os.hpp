@@ -62,10 +62,17 @@ bool has_peer(native_socket s) noexcept;                               // getpee
 endpoint local_endpoint(native_socket s, std::error_code& ec) noexcept;
 endpoint remote_endpoint(native_socket s, std::error_code& ec) noexcept;
 
-enum class option { reuse_address, no_delay, send_buffer, receive_buffer, oob_inline };
+enum class option { reuse_address, no_delay, send_buffer, receive_buffer, oob_inline, keep_alive };
 std::error_code set_option(native_socket s, option which, int value) noexcept;
 int get_option(native_socket s, option which, std::error_code& ec) noexcept;
 std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds timeout) noexcept;
+// SO_KEEPALIVE on with its timing; the common layer has checked the ranges (1 to 32767 s,
+// 1 to 127 probes). The timing goes first and SO_KEEPALIVE last, so that where the OS
+// refuses the timing, keep-alive is not switched on.
+std::error_code set_keep_alive(native_socket s,
+                               std::chrono::seconds idle,
+                               std::chrono::seconds interval,
+                               unsigned probes) noexcept;
 
 // The OS's "connection aborted" code (ECONNABORTED, WSAECONNABORTED), for C48.
 std::error_code connection_aborted_code() noexcept;

@@ -45,8 +45,14 @@ bool is_misuse(const std::error_code& ec) noexcept {
 }
 
 bool is_connection_lost(const std::error_code& ec) noexcept {
-  // Most calls succeed: no comparison (each asks the error categories) for them.
-  return ec && (ec == errc::connection_reset || ec == errc::connection_aborted);
+  // Most calls succeed or would block: one comparison at most (each asks the error
+  // categories) for them.
+  if (!ec || ec == errc::would_block) return false;
+  // A reset, or the OS giving up on the peer (keep-alive probes or retransmissions not
+  // answered: timed_out, or the ICMP error that came meanwhile, as Linux reports it). Linux
+  // says so to one recv only, and end of stream afterwards; Windows keeps failing (C39).
+  return ec == errc::connection_reset || ec == errc::connection_aborted || ec == errc::timed_out ||
+         ec == errc::host_unreachable || ec == errc::network_unreachable;
 }
 
 // What a TCP recv says about the connection: the end of the stream, or its loss.

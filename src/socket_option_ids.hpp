@@ -25,6 +25,8 @@ inline option_id native_option(option which) noexcept {
       return {SOL_SOCKET, SO_RCVBUF};
     case option::oob_inline:
       return {SOL_SOCKET, SO_OOBINLINE};
+    case option::keep_alive:
+      return {SOL_SOCKET, SO_KEEPALIVE};
   }
   return {SOL_SOCKET, SO_REUSEADDR};
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// evsel: evsel::socket's options (SO_* and TCP_NODELAY).
+// evsel: evsel::socket's options (SO_*, TCP_NODELAY and keep-alive).
+#include <chrono>
+
 #include <evsel/error.hpp>
 #include <evsel/socket.hpp>
 
@@ -11,6 +13,25 @@ namespace evsel {
 namespace {
 
 using detail::os::option;
+
+// Keep-alive limits that every OS takes: Linux refuses TCP_KEEPIDLE and TCP_KEEPINTVL above
+// 32767 s and TCP_KEEPCNT above 127 (Windows allows 255 probes); below 1 s there is no
+// timing to set.
+constexpr std::chrono::seconds min_keep_alive_time{1};
+constexpr std::chrono::seconds max_keep_alive_time{32767};
+constexpr unsigned max_keep_alive_probes = 127;
+
+bool valid_keep_alive_time(std::chrono::seconds t) noexcept {
+  return t >= min_keep_alive_time && t <= max_keep_alive_time;
+}
+
+// Options of TCP connections: an empty socket first, then the kind of socket, then the
+// arguments, so that a UDP socket gets the same answer whatever the arguments.
+std::error_code tcp_only(const detail::socket_state* s) noexcept {
+  if (s == nullptr) return make_error_code(errc::not_a_socket);
+  if (!s->is_tcp()) return make_error_code(errc::operation_not_supported);
+  return {};
+}
 
 std::error_code set(detail::socket_state* s, option which, int value) noexcept {
   if (s == nullptr) return make_error_code(errc::not_a_socket);
@@ -78,6 +99,29 @@ std::error_code socket::set_oob_inline(bool enabled) noexcept {
 
 bool socket::oob_inline(std::error_code& ec) const noexcept {
   return get(state_, option::oob_inline, ec) != 0;
+}
+
+std::error_code socket::set_keep_alive(bool enabled) noexcept {
+  if (const std::error_code ec = tcp_only(state_)) return ec;
+  return set(state_, option::keep_alive, enabled ? 1 : 0);
+}
+
+std::error_code socket::set_keep_alive(std::chrono::seconds idle,
+                                       std::chrono::seconds interval,
+                                       unsigned probes) noexcept {
+  if (const std::error_code ec = tcp_only(state_)) return ec;
+  // Checked before any OS call: a value one OS refuses would otherwise leave the values set
+  // before it changed there, and pass unchecked elsewhere.
+  if (!valid_keep_alive_time(idle) || !valid_keep_alive_time(interval) || probes < 1 ||
+      probes > max_keep_alive_probes) {
+    return make_error_code(errc::invalid_argument);
+  }
+  return detail::os::set_keep_alive(state_->handle, idle, interval, probes);
+}
+
+bool socket::keep_alive(std::error_code& ec) const noexcept {
+  if ((ec = tcp_only(state_))) return false;
+  return get(state_, option::keep_alive, ec) != 0;
 }
 
 }  // namespace evsel

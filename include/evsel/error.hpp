@@ -21,7 +21,8 @@ enum class errc {
   connection_reset,        ///< The peer reset the connection (close event, recv, send).
   connection_aborted,      ///< The connection was aborted: by the local stack, or by a reset that
                            ///< answered data sent after the peer closed (C48).
-  timed_out,               ///< A connect attempt or a connection timed out.
+  timed_out,               ///< A connect attempt or a connection timed out (keep-alive:
+                           ///< socket::set_keep_alive).
   network_unreachable,     ///< No route to the network (connect event).
   host_unreachable,        ///< No route to the host (connect event).
   network_down,            ///< The network subsystem failed.

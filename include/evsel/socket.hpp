@@ -192,6 +192,36 @@ class EVSEL_EXPORT socket {
   /// Whether SO_OOBINLINE is on.
   bool oob_inline(std::error_code& ec) const noexcept;
 
+  /// SO_KEEPALIVE with the OS's timing (on Linux 2 hours idle by default), or with the timing
+  /// an earlier set_keep_alive(idle, interval, probes) gave this socket. TCP only: UDP sockets
+  /// get errc::operation_not_supported.
+  [[nodiscard]] std::error_code set_keep_alive(bool enabled) noexcept;
+  /// SO_KEEPALIVE on, with its timing: the first probe after `idle` without traffic, then one
+  /// every `interval`; after `probes` unanswered probes the connection fails with
+  /// errc::timed_out.
+  ///
+  /// Limits, the same on every OS: `idle` and `interval` 1 to 32767 s, `probes` 1 to 127
+  /// (Linux takes no more). Anything else fails with errc::invalid_argument and changes
+  /// nothing. UDP sockets get errc::operation_not_supported.
+  ///
+  /// Windows before 10 version 1709, and Wine 8.0, cannot set the count: there the timing
+  /// goes through SIO_KEEPALIVE_VALS and the OS's count applies (10 on Windows, Linux's 9
+  /// under Wine).
+  ///
+  /// A failure ends the connection like a reset (docs/semantics.md, rule 5): once no unread
+  /// data is left, one close event carrying errc::timed_out, and from then on recv and send
+  /// fail with it, on every backend (Linux reports host_unreachable or network_unreachable
+  /// instead if an ICMP error came while probing). A socket that is not registered learns of
+  /// it from recv, and a later poller::add reports the close. On Windows the code may be
+  /// WSAENETRESET, which compares equal to errc::timed_out; Microsoft documents
+  /// WSAECONNRESET for the calls after a keep-alive failure, which evsel would report as
+  /// errc::connection_reset (not verified on Windows; Wine 8.0 reports WSAETIMEDOUT).
+  [[nodiscard]] std::error_code set_keep_alive(std::chrono::seconds idle,
+                                               std::chrono::seconds interval,
+                                               unsigned probes) noexcept;
+  /// Whether SO_KEEPALIVE is on. UDP sockets get errc::operation_not_supported.
+  bool keep_alive(std::error_code& ec) const noexcept;
+
  private:
   friend class poller;
   explicit socket(detail::socket_state* state) noexcept : state_(state) {}

@@ -327,6 +327,25 @@ std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds t
   return {};
 }
 
+std::error_code set_keep_alive(native_socket s,
+                               std::chrono::seconds idle,
+                               std::chrono::seconds interval,
+                               unsigned probes) noexcept {
+#if defined(TCP_KEEPIDLE)
+  constexpr int idle_option = TCP_KEEPIDLE;
+#else
+  constexpr int idle_option = TCP_KEEPALIVE;  // macOS: the same option under another name
+#endif
+  // The ranges were checked (os.hpp): the casts cannot truncate.
+  std::error_code ec;
+  if ((ec = set_int(s, IPPROTO_TCP, idle_option, static_cast<int>(idle.count()))) ||
+      (ec = set_int(s, IPPROTO_TCP, TCP_KEEPINTVL, static_cast<int>(interval.count()))) ||
+      (ec = set_int(s, IPPROTO_TCP, TCP_KEEPCNT, static_cast<int>(probes)))) {
+    return ec;
+  }
+  return set_int(s, SOL_SOCKET, SO_KEEPALIVE, 1);
+}
+
 std::error_code connection_aborted_code() noexcept {
   return native_error(ECONNABORTED);
 }

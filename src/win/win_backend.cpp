@@ -211,13 +211,16 @@ void backend::enumerate(win_registration& r) noexcept {
   }
   if (has_any(bits, event::close)) {
     int code = found.iErrorCode[FD_CLOSE_BIT];
-    // Windows reports a peer's reset as WSAECONNABORTED ([T-cls]); the socket itself says
-    // WSAECONNRESET on recv, so ask it. (Wine 8.0 reports 0 for a reset: W2.)
+    // Windows reports a peer's reset as WSAECONNABORTED ([T-cls]), and a time-out too
+    // (WSAEventSelect documentation); the socket itself says WSAECONNRESET on recv after a
+    // reset, WSAENETRESET (which compares equal to errc::timed_out) or WSAETIMEDOUT after a
+    // keep-alive failure, so ask it. Wine 8.0 reports 0 for a reset (W2), and WSAETIMEDOUT
+    // for a keep-alive failure at once.
     if (code == WSAECONNABORTED) {
       char byte = 0;
-      if (::recv(s.handle, &byte, 1, MSG_PEEK) == SOCKET_ERROR &&
-          WSAGetLastError() == WSAECONNRESET) {
-        code = WSAECONNRESET;
+      if (::recv(s.handle, &byte, 1, MSG_PEEK) == SOCKET_ERROR) {
+        const int said = WSAGetLastError();
+        if (said == WSAECONNRESET || said == WSAENETRESET || said == WSAETIMEDOUT) code = said;
       }
     }
     note_connection_lost(s, code != 0 ? native_error(code) : std::error_code{});

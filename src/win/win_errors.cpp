@@ -102,6 +102,10 @@ bool native_code_matches(const std::error_code& code, errc cond) noexcept {
       return code.value() == WSAESHUTDOWN;
     case errc::host_unreachable:
       return code.value() == WSAEHOSTDOWN;
+    case errc::timed_out:
+      // WSAENETRESET: on a TCP socket, keep-alive found the peer gone; on a UDP socket, a
+      // datagram's time to live ran out (Windows Sockets error codes). Timeouts both.
+      return code.value() == WSAENETRESET;
     case errc::too_many_files_open:
       return code.value() == WSAEPROCLIM;
     default:

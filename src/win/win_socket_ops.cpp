@@ -50,6 +50,17 @@ bool is_udp_icmp_error(int code, int attempt) noexcept {
   return code == WSAECONNREFUSED && attempt < 16;
 }
 
+// Windows 10 1709 and later: keep-alive timing as IPPROTO_TCP options, in seconds
+// (ws2ipdef.h, "IPPROTO_TCP socket options"). MinGW-w64's headers do not define them;
+// TCP_KEEPIDLE is also spelled TCP_KEEPALIVE.
+constexpr int tcp_keepidle = 3;
+constexpr int tcp_keepcnt = 16;
+constexpr int tcp_keepintvl = 17;
+#if defined(TCP_KEEPIDLE)
+static_assert(TCP_KEEPIDLE == tcp_keepidle && TCP_KEEPCNT == tcp_keepcnt &&
+              TCP_KEEPINTVL == tcp_keepintvl);
+#endif
+
 std::error_code set_nonblocking(SOCKET s) noexcept {
   u_long enabled = 1;
   if (ioctlsocket(s, FIONBIO, &enabled) != 0) return last_error();
@@ -301,6 +312,33 @@ std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds t
   value.l_linger = static_cast<u_short>(timeout.count());
   if (setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&value), sizeof value) !=
       0) {
+    return last_error();
+  }
+  return {};
+}
+
+std::error_code set_keep_alive(native_socket s,
+                               std::chrono::seconds idle,
+                               std::chrono::seconds interval,
+                               unsigned probes) noexcept {
+  // The ranges were checked (os.hpp): the casts cannot truncate, nor overflow in ms.
+  const int idle_s = static_cast<int>(idle.count());
+  const int interval_s = static_cast<int>(interval.count());
+  if (!set_int(s, IPPROTO_TCP, tcp_keepidle, idle_s) &&
+      !set_int(s, IPPROTO_TCP, tcp_keepintvl, interval_s) &&
+      !set_int(s, IPPROTO_TCP, tcp_keepcnt, static_cast<int>(probes))) {
+    return set_int(s, SOL_SOCKET, SO_KEEPALIVE, 1);
+  }
+  // Older Windows, and Wine 8.0, refuse the options (WSAENOPROTOOPT). SIO_KEEPALIVE_VALS
+  // takes idle and interval in ms and switches keep-alive on; the count stays the OS's:
+  // 10 since Windows Vista (SIO_KEEPALIVE_VALS documentation), under Wine Linux's (9).
+  tcp_keepalive values{};
+  values.onoff = 1;
+  values.keepalivetime = static_cast<u_long>(idle_s) * 1000;
+  values.keepaliveinterval = static_cast<u_long>(interval_s) * 1000;
+  DWORD unused = 0;
+  if (WSAIoctl(s, SIO_KEEPALIVE_VALS, &values, sizeof values, nullptr, 0, &unused, nullptr,
+               nullptr) != 0) {
     return last_error();
   }
   return {};

@@ -14,6 +14,7 @@
 // Order matters: winsock2.h before anything that could pull in the old winsock.h.
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mstcpip.h>
 #include <mswsock.h>
 #include <windows.h>
 // clang-format on

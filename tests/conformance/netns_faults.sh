@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # evsel: runs the [netns] conformance cases in a network namespace made for them, where
-# nftables answers 127.0.0.2:9 with ICMP host unreachable and drops everything to
-# 127.0.0.3:9, and the kernel gives up a connect after one SYN retry. Nothing leaves the
-# namespace. Environment (set by CTest): EVSEL_CONFORMANCE, the test program;
+# nftables answers 127.0.0.2:9 with ICMP host unreachable, drops everything to 127.0.0.3:9,
+# and drops every packet to and from 127.0.0.4 once a connection's handshake is done (a peer
+# that vanishes, for keep-alive); the kernel gives up a connect after one SYN retry. Nothing
+# leaves the namespace. Environment (set by CTest): EVSEL_CONFORMANCE, the test program;
 # EVSEL_RUNNER, how to start it ("wine" for the Windows build).
 set -euo pipefail
 read -r -a runner <<<"${EVSEL_RUNNER:-}"
@@ -22,12 +23,20 @@ if [ -z "${EVSEL_IN_NETNS:-}" ]; then
 fi
 ip link set lo up
 echo 1 >/proc/sys/net/ipv4/tcp_syn_retries
+# 127.0.0.4: conntrack counts each connection's packets (the ct packets expression turns the
+# counting on); in the original direction the handshake is SYN and ACK, in the reply
+# direction SYN-ACK. Later ones, keep-alive probes included, are dropped on arrival.
 nft -f - <<'RULES'
 table inet evsel_faults {
   chain out {
     type filter hook output priority 0; policy accept;
     ip daddr 127.0.0.2 tcp dport 9 reject with icmp type host-unreachable
     ip daddr 127.0.0.3 tcp dport 9 drop
+  }
+  chain in {
+    type filter hook input priority 0; policy accept;
+    ip daddr 127.0.0.4 ct original packets > 2 drop
+    ip saddr 127.0.0.4 ct reply packets > 1 drop
   }
 }
 RULES

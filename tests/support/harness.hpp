@@ -40,6 +40,21 @@ int open_descriptor_count();
 // CPU time this process has used (user plus system), for "no busy loop" checks.
 double process_cpu_seconds();
 
+// A TCP socket's keep-alive timing as the OS reports it (TCP_KEEPIDLE or macOS's
+// TCP_KEEPALIVE, TCP_KEEPINTVL, TCP_KEEPCNT).
+struct keep_alive_timing {
+  int idle_seconds = 0;
+  int interval_seconds = 0;
+  int probes = 0;
+  bool operator==(const keep_alive_timing& o) const {
+    return idle_seconds == o.idle_seconds && interval_seconds == o.interval_seconds &&
+           probes == o.probes;
+  }
+};
+// Nothing where the OS cannot report it (Windows before 10 version 1709, Wine 8.0: the
+// options are unknown there); fails the test if the OS knows them and still fails.
+std::optional<keep_alive_timing> read_keep_alive_timing(const evsel::socket& s);
+
 // Waits on `poller` for all of `window`, handing every record to `on_record`; returns the
 // CPU time the process used meanwhile. A wait that spins uses all of it, an idle one ~0.
 template <class OnRecord>

@@ -19,7 +19,10 @@
 #include <dirent.h>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #endif
 
@@ -95,6 +98,54 @@ double process_cpu_seconds() {
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 #endif
+}
+
+namespace {
+
+#if defined(_WIN32)
+// Windows 10 1709's IPPROTO_TCP options (ws2ipdef.h; MinGW-w64 does not define them).
+constexpr int keep_idle_option = 3;  // TCP_KEEPIDLE, also spelled TCP_KEEPALIVE
+constexpr int keep_interval_option = 17;
+constexpr int keep_count_option = 16;
+#else
+#if defined(TCP_KEEPIDLE)
+constexpr int keep_idle_option = TCP_KEEPIDLE;
+#else
+constexpr int keep_idle_option = TCP_KEEPALIVE;  // macOS
+#endif
+constexpr int keep_interval_option = TCP_KEEPINTVL;
+constexpr int keep_count_option = TCP_KEEPCNT;
+#endif
+
+// One IPPROTO_TCP option as an int; false where the OS does not know it.
+bool read_tcp_option(evsel::native_socket s, int name, int& value) {
+  value = 0;
+#if defined(_WIN32)
+  int length = sizeof value;
+  if (getsockopt(s, IPPROTO_TCP, name, reinterpret_cast<char*>(&value), &length) == 0) return true;
+  const int error = WSAGetLastError();
+  INFO("getsockopt(IPPROTO_TCP, " << name << "): " << error);
+  REQUIRE(error == WSAENOPROTOOPT);
+#else
+  socklen_t length = sizeof value;
+  if (getsockopt(s, IPPROTO_TCP, name, &value, &length) == 0) return true;
+  const int error = errno;
+  INFO("getsockopt(IPPROTO_TCP, " << name << "): " << error);
+  REQUIRE(error == ENOPROTOOPT);
+#endif
+  return false;
+}
+
+}  // namespace
+
+std::optional<keep_alive_timing> read_keep_alive_timing(const evsel::socket& s) {
+  keep_alive_timing timing;
+  // All three or nothing: Windows 10 1703 knows TCP_KEEPCNT but not the others, and evsel
+  // then sets none of them.
+  if (!read_tcp_option(s.native_handle(), keep_idle_option, timing.idle_seconds)) return {};
+  REQUIRE(read_tcp_option(s.native_handle(), keep_interval_option, timing.interval_seconds));
+  REQUIRE(read_tcp_option(s.native_handle(), keep_count_option, timing.probes));
+  return timing;
 }
 
 descriptor_exhaustion::descriptor_exhaustion() {
