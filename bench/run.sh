@@ -74,9 +74,10 @@ declare -A echo_server=(
   [epoll]="$bin/bench/baselines/evsel-bench-epoll-echo"
   [asio]="$bin/bench/baselines/evsel-bench-asio-echo"
   [evsel]="$bin/examples/echo/evsel-echo-server")
+# The load generator's clients all come from 127.0.0.1, at once: no per-address limits.
 declare -A chat_server=(
   [epoll]="$bin/bench/baselines/evsel-bench-epoll-chat"
-  [evsel]="$bin/examples/chat/server/evsel-chat-server --quiet")
+  [evsel]="$bin/examples/chat/server/evsel-chat-server --quiet --max-per-address 0 --max-connect-rate 0")
 
 # --- pinning, servers, one measurement ----------------------------------------------------
 # The server gets the last core and the load generator the one before it; on one core they

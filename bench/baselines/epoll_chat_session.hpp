@@ -38,7 +38,7 @@ struct session {
   std::size_t unsent() const noexcept { return out.unsent(); }
   // Sends until done or EAGAIN. Returns the errno that ends the connection, or 0.
   int flush() noexcept;
-  void drop_unsent_lines() noexcept { out.drop_unsent_lines(); }
+  void drop_unsent_lines() { out.drop_unsent_lines(); }
 };
 
 }  // namespace evsel_bench::chat

@@ -379,7 +379,8 @@ scenario_client() {
 }
 
 scenario_abuse() {
-  start_server --max-clients 3
+  # 24 connections from one address at once: the room's limit is what is tested here.
+  start_server --max-clients 3 --max-per-address 0 --max-connect-rate 0
   open_client a nc
   expect a "$(welcome guest1 1)"
   open_client b socat
@@ -662,130 +663,29 @@ RULES
   [ "${dropped:-0}" -gt 0 ] || fail "the loss rule dropped nothing: the test did not test"
 }
 
-# run_attack <mode> [attack options...]: hostile clients (evsel-chat-attack) against the
-# running server; their summary line is printed and kept in $work/attack.out.
-run_attack() {
-  local mode=$1
-  shift
-  "${runner[@]}" "$attack_program" --server "127.0.0.1:$port" --mode "$mode" "$@" \
-    >"$work/attack.out" 2>&1 || fail "the attack ($mode) failed: $(cat "$work/attack.out")"
-  grep "^attack " "$work/attack.out"
-}
-
-# attack_figure <key>: a value from the last attack's summary line.
-attack_figure() {
-  sed -n "s/^attack .*\b$1=\([^ ]*\).*/\1/p" "$work/attack.out"
-}
-
-# Clients stream a line they never finish for a little longer than --line-timeout, and
-# reset their connections meanwhile: the server cuts them off as their resets arrive. It must
-# neither crash (the sanitizer builds would abort) nor spin, and the room goes on.
-scenario_reset_mid_line() {
-  start_server --line-timeout 1
-  open_client a nc
-  expect a "$(welcome guest1 1)"
-  run_attack reset-mid-line --clients 400 --seconds 8 --hold-ms 1000-2200
-  server_alive
-  local cut
-  cut=$(grep -c "(line not finished within 1 s)" "$work/server.err" || true)
-  echo "clients cut off for an unfinished line: $cut"
-  [ "$cut" -gt 0 ] || fail "no client was cut off: the attack did not reach the line timeout"
-  local before after
-  before=$(server_cpu_ticks)
-  sleep 1
-  after=$(server_cpu_ticks)
-  echo "server CPU over 1 s after the attack: $((after - before)) ticks"
-  [ $((after - before)) -le 20 ] || fail "the server used $((after - before)) ticks in 1 s: it spins"
-  open_client b nc
-  wait_for "$window" grep -q "^\* welcome to evsel chat, you are guest" "$work/b.out" ||
-    fail "b was not welcomed after the attack"
-  say a 'after the attack\n'
-  expect b "<guest1> after the attack"
-  end_input a
-  end_input b
-  stop_server
-}
-
-# open_log_pipe: the server's log goes to a pipe that this script holds open for reading
-# (on descriptor $log_fd) but does not read. Call start_server next, then log_pipe_started.
-open_log_pipe() {
-  mkfifo "$work/log.fifo"
-  # Read and write: opening a FIFO so never blocks, and the server's open then finds a reader.
-  exec {log_rw}<>"$work/log.fifo"
-  server_stderr=$work/log.fifo
-}
-log_pipe_started() {
-  exec {log_fd}<"$work/log.fifo"
-  exec {log_rw}>&-  # from now on the server holds the only writing end
-}
-
-# The log's reader goes away before the first line (evsel-chat-server 2>&1 | head -c 0):
-# writing the log must neither kill the server (SIGPIPE) nor stop it.
-scenario_log_gone() {
-  open_log_pipe
-  start_server
-  log_pipe_started
-  exec {log_fd}<&-
-  open_client a nc
-  expect a "$(welcome guest1 1)"
-  open_client b socat
-  expect b "$(welcome guest2 2)"
-  say a 'nobody reads the log\n'
-  expect b "<guest1> nobody reads the log"
-  end_input a
-  expect b "* guest1 left (connection closed)"
-  end_input b
-  stop_server
-}
-
-# The log's reader stalls: the pipe fills, then the server's own buffer; the room must go on
-# being served meanwhile, and once the reader reads again it learns how many lines were lost.
-scenario_log_stalled() {
-  open_log_pipe
-  start_server
-  log_pipe_started
-  open_client a nc
-  expect a "$(welcome guest1 1)"
-  open_client b socat
-  expect b "$(welcome guest2 2)"
-  # Each connection is two log lines of about 70 bytes: far more than the pipe (64 KiB) and
-  # the server's log buffer (64 KiB) hold.
-  run_attack churn --clients 20 --seconds 4
-  local cycles
-  cycles=$(attack_figure admitted)
-  [ "${cycles:-0}" -ge 2000 ] || fail "only $cycles connections were served during the storm"
-  say a 'the log is stalled\n'
-  expect b "<guest1> the log is stalled"
-  (
-    # Without the clients' FIFO ends, or their input would never end (see open_client).
-    for other in "${client_fd[@]}"; do eval "exec $other>&-"; done
-    exec timeout "$window" cat <&"$log_fd" >"$work/drained.log"
-  ) &
-  local drain=$!
-  wait_for "$window" grep -q "\.\.\. [0-9]* log lines dropped" "$work/drained.log" ||
-    fail "the log never said how many lines it dropped"
-  grep -m1 "log lines dropped" "$work/drained.log"
-  end_input a
-  end_input b
-  stop_server
-  wait "$drain" || true
-  tr -d '\r' <"$work/drained.log" | tail -n 1 | grep -q " server stopped$" ||
-    fail "the log did not end with 'server stopped' once its reader read again"
-}
-
-run_load() {  # <server options> -- <load options>
-  local server_args=()
-  while [ "$1" != "--" ]; do server_args+=("$1"); shift; done
-  shift
-  start_server --quiet "${server_args[@]}"
+# load_clients <load options>: the load test against the running server.
+load_clients() {
   # The load test prints its seed; EVSEL_SEED=N replays a run.
   local seed=()
   [ -z "${EVSEL_SEED:-}" ] || seed=(--seed "$EVSEL_SEED")
   "${runner[@]}" "$load_program" --server "127.0.0.1:$port" "${seed[@]}" "$@" >"$work/load.out" 2>&1 ||
     fail "the load test failed: $(cat "$work/load.out")"
   cat "$work/load.out"
+}
+
+run_load() {  # <server options> -- <load options>
+  local server_args=()
+  while [ "$1" != "--" ]; do server_args+=("$1"); shift; done
+  shift
+  # The load test's clients all come from 127.0.0.1, at once: no per-address limits.
+  start_server --quiet --max-per-address 0 --max-connect-rate 0 "${server_args[@]}"
+  load_clients "$@"
   stop_server
 }
+
+# The scenarios of outside attacks (hostile clients, a hostile log reader, memory).
+# shellcheck source=tests/chat/attack_scenarios.sh
+. "$(dirname "$0")/attack_scenarios.sh"
 
 case $scenario in
   session) scenario_session ;;
@@ -805,6 +705,14 @@ case $scenario in
   reset-mid-line) scenario_reset_mid_line ;;
   log-gone) scenario_log_gone ;;
   log-stalled) scenario_log_stalled ;;
+  memory-non-readers) scenario_memory_non_readers ;;
+  memory-lines) scenario_memory_lines ;;
+  idle) scenario_idle ;;
+  keepalive) scenario_keepalive ;;
+  keepalive-vanished) scenario_keepalive_vanished ;;
+  churn-one-address) scenario_churn_one_address ;;
+  churn-many-addresses) scenario_churn_many_addresses ;;
+  per-address) scenario_per_address ;;
   load) run_load -- --clients 200 --messages 20 --timeout 120 ;;
   slow-reader)
     # 16 MB for the slow client: more than the kernel buffers (Linux lets a send buffer

@@ -64,8 +64,11 @@ class line_framer {
   /// True while the tail of an overlong line is being skipped.
   bool skipping() const noexcept { return skipping_; }
   std::size_t max_line() const noexcept { return max_line_; }
+  /// Bytes of memory the framer holds for partial lines (its buffer's capacity).
+  std::size_t footprint() const noexcept { return buffer_.capacity(); }
 
-  /// Forgets the partial line and any skipping; the next byte starts a new line.
+  /// Forgets the partial line and any skipping; the next byte starts a new line. The
+  /// buffer's memory is given back.
   void reset() noexcept;
 
  private:

@@ -29,13 +29,15 @@ void line_outbox::settle() noexcept {
   }
 }
 
-void line_outbox::drop_unsent_lines() noexcept {
+void line_outbox::drop_unsent_lines() {
   std::size_t keep = sent_;
   if (partial_line_out_) {
     const std::size_t end = bytes_.find('\n', sent_);
     keep = end == std::string::npos ? bytes_.size() : end + 1;
   }
-  bytes_.resize(keep);
+  // A copy of what is kept, so that the memory of what is dropped goes back now.
+  std::string(bytes_, sent_, keep - sent_).swap(bytes_);
+  sent_ = 0;
 }
 
 }  // namespace evsel::chat

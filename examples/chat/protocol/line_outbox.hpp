@@ -24,6 +24,8 @@ class line_outbox {
   const char* unsent_data() const noexcept { return bytes_.data() + sent_; }
   // The last byte sent was not the end of a line.
   bool partial_line_out() const noexcept { return partial_line_out_; }
+  // Bytes of memory held (the buffer's capacity, sent part included).
+  std::size_t footprint() const noexcept { return bytes_.capacity(); }
 
   // `count` bytes of unsent_data() went out.
   void consumed(std::size_t count) noexcept;
@@ -32,8 +34,8 @@ class line_outbox {
   // proportional to what is sent.
   void settle() noexcept;
   // Forgets the queued lines, except the rest of a line partly sent, so that the client
-  // never sees half a line followed by another.
-  void drop_unsent_lines() noexcept;
+  // never sees half a line followed by another, and gives their memory back.
+  void drop_unsent_lines();
 
  private:
   std::string bytes_;  // bytes_[sent_..] is queued

@@ -73,7 +73,9 @@ void chat_server::say_to(session& to, std::string_view line) {
   const std::size_t size = line.size() + 1;
   if (to.unsent() + size > options_.max_queue) {
     // Output waits for the end of the batch; before judging, hand it to the kernel now.
-    if (const std::error_code ec = to.flush()) {
+    const std::error_code ec = to.flush();
+    recharge(to);
+    if (ec) {
       doom(to, "connection lost: " + ec.message(), false);
       return;
     }
@@ -86,7 +88,9 @@ void chat_server::say_to(session& to, std::string_view line) {
     }
   }
   to.queue_line(line);
+  recharge(to);
   schedule_flush(to);
+  check_memory();
 }
 
 void chat_server::say_to_others(const session& from, std::string_view line) {
@@ -104,7 +108,9 @@ void chat_server::leave(session& s, std::string_view reason, std::string_view go
   s.phase = session_phase::leaving;
   s.linger_until = clock::now() + linger_time;
   schedule_flush(s);  // sends what is queued, then our FIN
-  if (!stopping_) say_to_others(s, "* " + s.nick + " left (" + std::string(reason) + ")");
+  if (!stopping_ && notices_.announce(membership_notices::change::left, clock::now())) {
+    say_to_others(s, "* " + s.nick + " left (" + std::string(reason) + ")");
+  }
   log_.note("disconnect " + s.nick + " " + s.peer.to_string() + " (" + std::string(reason) + ")");
 }
 

@@ -10,9 +10,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto stop_check_interval = 250ms;
-// Deadlines (a line's, a leaving client's) are looked at this often; they are whole
-// seconds, so this is all the precision they need, and one pass costs little per client.
-constexpr auto sweep_interval = 1s;
 // How long the server waits for its goodbye line to reach everyone when it stops.
 constexpr auto shutdown_grace = 3s;
 // Per turn, so that one flooding client cannot hold the loop: read and accept are recorded
@@ -20,26 +17,47 @@ constexpr auto shutdown_grace = 3s;
 constexpr int max_reads_per_turn = 4;
 constexpr int max_accepts_per_turn = 256;
 
-constexpr event client_events = event::read | event::write | event::close;
-
 std::chrono::milliseconds whole_ms(std::chrono::steady_clock::duration d) {
   return std::chrono::ceil<std::chrono::milliseconds>(d);
+}
+
+// How a connection that failed is named in the log and to the others.
+std::string lost(const std::error_code& ec) {
+  if (ec == errc::connection_reset) return "connection reset";
+  return "connection lost: " + ec.message();
 }
 
 }  // namespace
 
 chat_server::chat_server(const server_options& options, server_log& log)
-    : options_(options), log_(log), records_(256), buffer_(64 * 1024) {}
+    : options_(options),
+      log_(log),
+      records_(256),
+      buffer_(64 * 1024),
+      addresses_({options.max_per_address, options.max_connect_rate}),
+      notices_(options.max_notices),
+      budget_(options.max_memory) {}
 
 std::error_code chat_server::start() {
   std::error_code ec;
   listener_ = socket::open(options_.listen.family(), protocol::tcp, ec);
   if (!ec) ec = listener_.set_reuse_address(true);
+  // Accepted sockets start with the listener's buffer sizes (configure() sets them again,
+  // for the systems that do not pass them on); the window offered in the handshake fits.
+  if (!ec) ec = listener_.set_send_buffer_size(client_socket_buffer);
+  if (!ec) ec = listener_.set_receive_buffer_size(client_socket_buffer);
+  if (!ec) kernel_send_buffer_ = static_cast<std::size_t>(listener_.send_buffer_size(ec));
   if (!ec) ec = listener_.bind(options_.listen);
   if (!ec) ec = listener_.listen();
   if (!ec) ec = poller_.add(listener_, event::accept, nullptr);  // context 0: the listener
-  if (ec) listener_.close();
-  return ec;
+  if (ec) {
+    listener_.close();
+    return ec;
+  }
+  log_.note("memory budget " + std::to_string(budget_.limit() >> 20) + " MiB; a client may " +
+            "fill " + std::to_string(kernel_send_buffer_ >> 10) +
+            " KiB of kernel buffer and queue " + std::to_string(options_.max_queue >> 10) + " KiB");
+  return {};
 }
 
 endpoint chat_server::local_endpoint() const {
@@ -79,7 +97,7 @@ std::error_code chat_server::serve_once(clock::duration max_wait) {
     if (s != nullptr && s->phase != session_phase::closed) handle(*s, records_[i]);
   }
   finish_batch();
-  sweep_deadlines();
+  sweep();
   free_closed_sessions();
   return {};
 }
@@ -99,9 +117,11 @@ void chat_server::handle(session& s, const network_events& events) {
   // reset's error comes from recv as well.
   if (events.has(event::read | event::close)) read_from(s);
   if (s.phase == session_phase::closed) return;
-  if (events.has(event::close) && events.error(event::close)) {
-    close_session(s, "connection reset");
-    return;
+  if (events.has(event::close)) {
+    if (const std::error_code ec = events.error(event::close)) {
+      close_session(s, lost(ec));
+      return;
+    }
   }
   if (events.has(event::write)) schedule_flush(s);
 }
@@ -112,7 +132,7 @@ void chat_server::read_from(session& s) {
     const std::size_t n = s.connection.recv(buffer_.data(), buffer_.size(), ec);
     if (ec == errc::would_block) return;
     if (ec) {
-      close_session(s, "connection reset");
+      close_session(s, lost(ec));
       return;
     }
     if (n == 0) {
@@ -140,7 +160,10 @@ void chat_server::read_from(session& s) {
         on_line(s, f.text);
       }
     });
+    if (completed) s.spoke = true;
     note_partial_line(s, completed);
+    recharge(s);
+    check_memory();
   }
 }
 
@@ -170,31 +193,6 @@ void chat_server::note_partial_line(session& s, bool completed_one) {
   }
 }
 
-void chat_server::sweep_deadlines() {
-  const auto now = clock::now();
-  if (now < next_sweep_) return;
-  next_sweep_ = now + sweep_interval;
-  for (auto& entry : sessions_) {
-    session& s = entry.second;
-    switch (s.phase) {
-      case session_phase::member:
-        if (s.line_open && !s.doomed && now - s.line_started > options_.line_timeout) {
-          doom(s,
-               "line not finished within " + std::to_string(options_.line_timeout.count()) + " s",
-               true);
-        }
-        break;
-      case session_phase::leaving:
-        // Its last lines had their chance; closing now may reset the connection.
-        if (now >= s.linger_until) close_session(s, {});
-        break;
-      case session_phase::closed:
-        break;  // freed at the end of this batch
-    }
-  }
-  finish_batch();
-}
-
 void chat_server::accept_all() {
   for (int turn = 0; turn < max_accepts_per_turn; ++turn) {
     std::error_code ec;
@@ -209,36 +207,6 @@ void chat_server::accept_all() {
     }
     admit(std::move(connection), peer);
   }
-}
-
-void chat_server::admit(socket connection, const endpoint& peer) {
-  const session_id id = ++last_id_;
-  session& s =
-      sessions_.try_emplace(id, id, std::move(connection), peer, options_.max_line).first->second;
-  if (const std::error_code ec =
-          poller_.add(s.connection, client_events, reinterpret_cast<void*>(id))) {
-    log_.note("error: " + peer.to_string() + ": cannot watch the connection: " + ec.message());
-    sessions_.erase(id);
-    return;
-  }
-  (void)s.connection.set_no_delay(true);  // chat lines are small and should not wait
-  if (members_ >= options_.max_clients) {
-    // Not a member: it gets its line, then our FIN, and closes as a leaving client does.
-    s.phase = session_phase::leaving;
-    s.linger_until = clock::now() + rejected_linger_time;
-    say_to(s,
-           "! server full (" + std::to_string(options_.max_clients) + " clients), try again later");
-    log_.note("rejected " + peer.to_string() + ": server full");
-    return;
-  }
-  s.nick = next_guest_nick();
-  s.key = nick_key(s.nick);
-  nicks_.emplace(s.key, s.id);
-  ++members_;
-  say_to(s, "* welcome to evsel chat, you are " + s.nick + " (" + std::to_string(members_) +
-                " online, /help lists the commands)");
-  say_to_others(s, "* " + s.nick + " joined");
-  log_.note("connect " + peer.to_string() + " as " + s.nick);
 }
 
 void chat_server::finish_batch() {
@@ -276,10 +244,12 @@ void chat_server::doom(session& s, std::string why, bool tell) {
 void chat_server::cut_off(session& s, const std::string& why) {
   if (s.phase == session_phase::closed) return;
   leave(s, why, {});
-  // What it has not taken yet is dropped; it gets the reason, our FIN after it, and
-  // linger_time to read them before the connection is closed anyway.
+  // What it has not taken yet is dropped, and the line it was sending; it gets the reason,
+  // our FIN after it, and linger_time to read them before the connection is closed anyway.
   s.drop_unsent_lines();
+  s.framer.reset();
   s.queue_line("! disconnected: " + why);
+  recharge(s);
   schedule_flush(s);
 }
 
@@ -290,8 +260,10 @@ void chat_server::schedule_flush(session& s) {
 }
 
 void chat_server::flush(session& s) {
-  if (const std::error_code ec = s.flush()) {
-    close_session(s, "connection lost: " + ec.message());
+  const std::error_code ec = s.flush();
+  recharge(s);
+  if (ec) {
+    close_session(s, lost(ec));
     return;
   }
   if (s.phase != session_phase::leaving || s.unsent() != 0) return;
@@ -313,12 +285,9 @@ void chat_server::close_session(session& s, std::string_view why) {
   if (s.phase == session_phase::member) leave(s, why, {});
   s.connection.close();  // also takes it off the poller
   s.phase = session_phase::closed;
+  addresses_.release(s.network);
+  recharge(s);  // a closed session holds nothing
   closed_.push_back(s.id);
-}
-
-chat_server::clock::duration chat_server::time_to_next_sweep(clock::duration cap) const {
-  const clock::duration wait = std::min(cap, next_sweep_ - clock::now());
-  return std::max(wait, clock::duration::zero());
 }
 
 void chat_server::shut_down() {

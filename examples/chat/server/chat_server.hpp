@@ -14,7 +14,10 @@
 
 #include <evsel/evsel.hpp>
 
+#include "address_limits.hpp"
 #include "command.hpp"
+#include "membership_notices.hpp"
+#include "memory_budget.hpp"
 #include "server_log.hpp"
 #include "server_options.hpp"
 #include "session.hpp"
@@ -41,6 +44,16 @@ class chat_server {
   // The same for a client turned away because the room is full: short, so that a flood of
   // connections cannot hold many descriptors.
   static constexpr std::chrono::seconds rejected_linger_time{2};
+  // Deadlines (a line's, a newcomer's, a leaving client's) are looked at this often: they are
+  // whole seconds, so this is all the precision they need, and one pass costs little.
+  static constexpr std::chrono::seconds sweep_interval{1};
+  // SO_SNDBUF and SO_RCVBUF for every client: what one client can make the kernel hold is
+  // capped, instead of growing to tcp_wmem's maximum (4 MiB on Linux) for a client that does
+  // not read. Chat lines are small; the rest waits in the client's queue, where it counts.
+  static constexpr int client_socket_buffer = 32 * 1024;
+  // What a session costs beyond its buffers (the session, its map node, evsel's and the
+  // backend's state for the socket): an estimate, counted for every connection.
+  static constexpr std::size_t session_overhead = 2048;
 
   // Why a session is closed at the end of the batch, and whether it is told first.
   struct doomed_session {
@@ -49,11 +62,10 @@ class chat_server {
     bool tell;  // cut off with a last "! disconnected: ..." line, or closed at once
   };
 
-  // The event loop.
+  // The event loop (chat_server.cpp).
   std::error_code serve_once(clock::duration max_wait);
   void handle(session& s, const network_events& events);
   void accept_all();
-  void admit(socket connection, const endpoint& peer);
   void read_from(session& s);
   void finish_batch();
   void flush(session& s);
@@ -65,9 +77,24 @@ class chat_server {
   session* find(session_id id);
   void note_partial_line(session& s, bool completed_one);
   bool take_line_token(session& s);
-  void sweep_deadlines();
-  clock::duration time_to_next_sweep(clock::duration cap) const;
   void shut_down();
+
+  // Who gets in (chat_admission.cpp).
+  void admit(socket connection, const endpoint& peer);
+  void configure(session& s);
+  void turn_away(socket& connection, std::string_view line);
+  void log_refusals();
+
+  // Deadlines and what is due once a second (chat_sweep.cpp).
+  void sweep();
+  void sweep_session(session& s, clock::time_point now);
+  clock::duration time_to_next_sweep(clock::duration cap) const;
+
+  // The memory budget (chat_memory.cpp).
+  void recharge(session& s);
+  void check_memory();
+  void shed_memory();
+  std::size_t held(const session& s) const noexcept;
 
   // What lines mean (chat_commands.cpp).
   void on_line(session& s, std::string_view raw);
@@ -98,6 +125,16 @@ class chat_server {
   unsigned long long guests_ = 0;
   bool stopping_ = false;
   clock::time_point next_sweep_{};
+
+  address_limits addresses_;
+  std::size_t turned_away_for_memory_ = 0;  // since the last log_refusals()
+  membership_notices notices_;
+  memory_budget budget_;
+  // What a client's full kernel send buffer holds, as the OS reports the capped size.
+  std::size_t kernel_send_buffer_ = 0;
+  // Shedding that freed too little is not tried again before usage reaches this (or the next
+  // sweep), so that a budget spent on small holders does not cost a scan per line.
+  std::size_t shed_again_at_ = 0;
 };
 
 }  // namespace evsel::chat

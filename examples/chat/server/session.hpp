@@ -28,12 +28,21 @@ enum class session_phase {
 using session_id = std::uintptr_t;
 
 struct session {
-  session(session_id given, evsel::socket accepted, endpoint from, std::size_t max_line)
-      : id(given), connection(std::move(accepted)), peer(from), framer(max_line) {}
+  session(session_id given,
+          evsel::socket accepted,
+          endpoint from,
+          std::string from_network,
+          std::size_t max_line)
+      : id(given),
+        connection(std::move(accepted)),
+        peer(from),
+        network(std::move(from_network)),
+        framer(max_line) {}
 
   const session_id id;
   evsel::socket connection;
   endpoint peer;
+  const std::string network;  // its key in address_limits: released when the session closes
   line_framer framer;
   session_phase phase = session_phase::member;
   std::string nick;
@@ -52,12 +61,15 @@ struct session {
   double line_tokens = 0;
   std::chrono::steady_clock::time_point tokens_at{};
   std::chrono::steady_clock::time_point line_started{};
+  std::chrono::steady_clock::time_point joined{};  // accepted then
+  bool spoke = false;       // it has finished a line: the idle timeout is over for it
+  std::size_t charged = 0;  // what the memory budget counts against it
 
   std::size_t unsent() const noexcept { return out.unsent(); }
   void queue_line(std::string_view line) { out.queue_line(line); }
   // Sends until done or would-block. Returns the error that ends the connection, if any.
   std::error_code flush() noexcept;
-  void drop_unsent_lines() noexcept { out.drop_unsent_lines(); }
+  void drop_unsent_lines() { out.drop_unsent_lines(); }
 };
 
 }  // namespace evsel::chat

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// evsel chat: the server's memory budget: what its connections hold, against one limit.
+#pragma once
+
+#include <cstddef>
+
+namespace evsel::chat {
+
+// Every holder of memory (a session's queues and the kernel buffer it fills) keeps its own
+// charge and moves it with recharge(), so that the total is exact at any moment and costs
+// O(1) to keep.
+class memory_budget {
+ public:
+  explicit memory_budget(std::size_t limit) noexcept : limit_(limit) {}
+
+  std::size_t limit() const noexcept { return limit_; }
+  std::size_t used() const noexcept { return used_; }
+  bool exceeded() const noexcept { return used_ > limit_; }
+  // Shedding goes on until usage is down to this, so that it does not begin again with the
+  // next line.
+  std::size_t low_water() const noexcept { return limit_ - limit_ / 8; }
+  bool has_room_for(std::size_t bytes) const noexcept { return used_ + bytes <= limit_; }
+
+  // Moves one holder's charge from `charged` to `now`, and sets `charged` to `now`.
+  void recharge(std::size_t& charged, std::size_t now) noexcept {
+    used_ = used_ - charged + now;
+    charged = now;
+  }
+
+ private:
+  std::size_t limit_;
+  std::size_t used_ = 0;
+};
+
+}  // namespace evsel::chat
