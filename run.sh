@@ -198,6 +198,13 @@ cmd_test() {
   }
   printf 'bench smoke: %s measurements, every byte checked; table and plot made\n' \
     "$(wc -l <"$build/bench-smoke/results.txt")" | tee -a "$build/summary.txt"
+  "$top/bench/chat_attacks.sh" --smoke --build "$build/linux" --out "$build/chat-attacks-smoke" \
+    >"$build/chat-attacks-smoke.log" 2>&1 || {
+    tail -n 60 "$build/chat-attacks-smoke.log" >&2
+    die "the chat attack benchmark's smoke run failed (log: $build/chat-attacks-smoke.log)"
+  }
+  printf 'chat attacks smoke: %s figures; table made\n' \
+    "$(wc -l <"$build/chat-attacks-smoke/results.txt")" | tee -a "$build/summary.txt"
 
   say "Summary"
   compare_lists

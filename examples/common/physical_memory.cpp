@@ -2,10 +2,9 @@
 // evsel examples: how much physical memory the machine has, to derive default limits from.
 #include "physical_memory.hpp"
 
-#if defined(_WIN32)
-#define WIN32_LEAN_AND_MEAN
-#include <windows.h>
-#else
+#include "windows_api.hpp"
+
+#if !defined(_WIN32)
 #include <unistd.h>
 #endif
 

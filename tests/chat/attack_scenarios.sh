@@ -92,10 +92,12 @@ scenario_log_stalled() {
   expect b "$(welcome guest2 2)"
   # Each connection is two log lines of about 70 bytes: far more than the pipe (64 KiB) and
   # the server's log buffer (64 KiB) hold.
-  run_attack churn --clients 20 --seconds 4
+  run_attack churn --clients 20 --seconds 6
   local cycles
   cycles=$(attack_figure admitted)
-  [ "${cycles:-0}" -ge 2000 ] || fail "only $cycles connections were served during the storm"
+  # 1,200 connections are 2,400 lines of log, some 180 KB: more than both buffers. (Under
+  # Wine the storm serves about 500 a second, on Linux 20,000.)
+  [ "${cycles:-0}" -ge 1200 ] || fail "only $cycles connections were served during the storm"
   say a 'the log is stalled\n'
   expect b "<guest1> the log is stalled"
   (
@@ -244,16 +246,7 @@ scenario_keepalive() {
 # A client that vanishes without a FIN (its network gone: nftables drops everything in a
 # namespace of this test's own) is noticed by keep-alive and its place freed.
 scenario_keepalive_vanished() {
-  if [ -z "${EVSEL_CHAT_NETNS:-}" ]; then
-    [ "${#runner[@]}" -eq 0 ] || { echo "skipped: the namespace would be wineserver's"; exit 77; }
-    local missing
-    for missing in unshare ip nft; do
-      command -v "$missing" >/dev/null || { echo "skipped: $missing is not installed"; exit 77; }
-    done
-    unshare -n true 2>/dev/null ||
-      { echo "skipped: cannot create a network namespace here (needs root)"; exit 77; }
-    exec unshare -n env EVSEL_CHAT_NETNS=1 bash "$0" keepalive-vanished
-  fi
+  in_own_namespace keepalive-vanished
   ip link set lo up
   start_server --keepalive 2 --max-clients 1
   open_client a socat

@@ -630,21 +630,28 @@ scenario_descriptors() {
   stop_server
 }
 
+# in_own_namespace <scenario>: goes on in a network namespace of the scenario's own (it
+# runs the scenario again there, under unshare -n), or skips it (exit 77, with the reason)
+# where that cannot be: under Wine the sockets would live in wineserver's namespace, and
+# the tools and the rights (root) must be there.
+in_own_namespace() {
+  [ -z "${EVSEL_CHAT_NETNS:-}" ] || return 0
+  [ "${#runner[@]}" -eq 0 ] || { echo "skipped: the namespace would be wineserver's"; exit 77; }
+  local missing
+  for missing in unshare ip nft; do
+    command -v "$missing" >/dev/null || { echo "skipped: $missing is not installed"; exit 77; }
+  done
+  unshare -n true 2>/dev/null ||
+    { echo "skipped: cannot create a network namespace here (needs root)"; exit 77; }
+  exec unshare -n env EVSEL_CHAT_NETNS=1 bash "$0" "$1"
+}
+
 # The load test in a network namespace of its own whose loopback drops 5% of packets
 # (nftables; netem is not available on every kernel). TCP retransmits: every line must
 # still arrive once and in order. Linux only: under Wine the sockets would live in
 # wineserver's namespace, not this one.
 scenario_lossy() {
-  if [ -z "${EVSEL_CHAT_NETNS:-}" ]; then
-    [ "${#runner[@]}" -eq 0 ] || { echo "skipped: the namespace would be wineserver's"; exit 77; }
-    local missing
-    for missing in unshare ip nft; do
-      command -v "$missing" >/dev/null || { echo "skipped: $missing is not installed"; exit 77; }
-    done
-    unshare -n true 2>/dev/null ||
-      { echo "skipped: cannot create a network namespace here (needs root)"; exit 77; }
-    exec unshare -n env EVSEL_CHAT_NETNS=1 bash "$0" lossy
-  fi
+  in_own_namespace lossy
   ip link set lo up
   nft -f - <<'RULES' || fail "nft could not load the loss rule"
 table inet evsel_loss {

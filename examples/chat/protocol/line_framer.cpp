@@ -7,7 +7,7 @@
 namespace evsel::chat {
 
 void line_framer::reset() noexcept {
-  std::string().swap(buffer_);
+  line_string().swap(buffer_);
   held_cr_ = false;
   skipping_ = false;
   line_ready_ = false;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <utility>
 
+#include "line_allocator.hpp"
+
 namespace evsel::chat {
 
 /// The line limit the chat server uses, in bytes of content (terminator excluded).
@@ -73,7 +75,7 @@ class line_framer {
 
  private:
   std::size_t max_line_;
-  std::string buffer_;       // content of the partial line, never longer than max_line_
+  line_string buffer_;       // content of the partial line, never longer than max_line_
   bool held_cr_ = false;     // the chunk ended in CR: content, unless the next byte is LF
   bool skipping_ = false;    // inside an overlong line, waiting for its LF
   bool line_ready_ = false;  // buffer_ holds a line already handed out, to clear on next use

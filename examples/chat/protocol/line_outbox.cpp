@@ -18,7 +18,7 @@ void line_outbox::consumed(std::size_t count) noexcept {
 void line_outbox::settle() noexcept {
   if (sent_ == bytes_.size()) {
     if (bytes_.capacity() > idle_capacity) {
-      std::string().swap(bytes_);
+      line_string().swap(bytes_);
     } else {
       bytes_.clear();
     }
@@ -33,10 +33,10 @@ void line_outbox::drop_unsent_lines() {
   std::size_t keep = sent_;
   if (partial_line_out_) {
     const std::size_t end = bytes_.find('\n', sent_);
-    keep = end == std::string::npos ? bytes_.size() : end + 1;
+    keep = end == line_string::npos ? bytes_.size() : end + 1;
   }
   // A copy of what is kept, so that the memory of what is dropped goes back now.
-  std::string(bytes_, sent_, keep - sent_).swap(bytes_);
+  line_string(bytes_, sent_, keep - sent_).swap(bytes_);
   sent_ = 0;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "line_allocator.hpp"
+
 namespace evsel::chat {
 
 // Lines wait here until the socket takes them; whoever owns the socket sends from
@@ -38,7 +40,7 @@ class line_outbox {
   void drop_unsent_lines();
 
  private:
-  std::string bytes_;  // bytes_[sent_..] is queued
+  line_string bytes_;  // bytes_[sent_..] is queued
   std::size_t sent_ = 0;
   bool partial_line_out_ = false;
 };

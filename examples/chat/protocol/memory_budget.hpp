@@ -15,11 +15,14 @@ class memory_budget {
 
   std::size_t limit() const noexcept { return limit_; }
   std::size_t used() const noexcept { return used_; }
-  bool exceeded() const noexcept { return used_ > limit_; }
+  // What the charges may reach: a sixteenth of the limit is kept for what they cannot see
+  // (the allocator's own, a batch's growth before it is checked).
+  std::size_t high_water() const noexcept { return limit_ - limit_ / 16; }
+  bool exceeded() const noexcept { return used_ > high_water(); }
   // Shedding goes on until usage is down to this, so that it does not begin again with the
   // next line.
-  std::size_t low_water() const noexcept { return limit_ - limit_ / 8; }
-  bool has_room_for(std::size_t bytes) const noexcept { return used_ + bytes <= limit_; }
+  std::size_t low_water() const noexcept { return limit_ - limit_ / 4; }
+  bool has_room_for(std::size_t bytes) const noexcept { return used_ + bytes <= high_water(); }
 
   // Moves one holder's charge from `charged` to `now`, and sets `charged` to `now`.
   void recharge(std::size_t& charged, std::size_t now) noexcept {

@@ -37,7 +37,7 @@ void chat_server::admit(socket connection, const endpoint& peer) {
       return;
   }
   // A newcomer needs room for its state and, should it fall behind, its kernel buffer.
-  if (!budget_.has_room_for(session_overhead + kernel_send_buffer_)) {
+  if (!budget_.has_room_for(session_overhead() + kernel_send_buffer_)) {
     addresses_.release(network);
     ++turned_away_for_memory_;
     turn_away(connection, "! server busy (out of memory for new clients), try again later");

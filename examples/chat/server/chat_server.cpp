@@ -46,7 +46,18 @@ std::error_code chat_server::start() {
   // for the systems that do not pass them on); the window offered in the handshake fits.
   if (!ec) ec = listener_.set_send_buffer_size(client_socket_buffer);
   if (!ec) ec = listener_.set_receive_buffer_size(client_socket_buffer);
-  if (!ec) kernel_send_buffer_ = static_cast<std::size_t>(listener_.send_buffer_size(ec));
+  // Linux doubles the sizes asked for (for its bookkeeping) and reports the doubled ones;
+  // Wine reports what was asked while the Linux under it doubles it; Windows holds what was
+  // asked. The larger figure is charged everywhere.
+  constexpr auto doubled = static_cast<std::size_t>(2 * client_socket_buffer);
+  if (!ec) {
+    kernel_send_buffer_ =
+        std::max(doubled, static_cast<std::size_t>(listener_.send_buffer_size(ec)));
+  }
+  if (!ec) {
+    kernel_receive_buffer_ =
+        std::max(doubled, static_cast<std::size_t>(listener_.receive_buffer_size(ec)));
+  }
   if (!ec) ec = listener_.bind(options_.listen);
   if (!ec) ec = listener_.listen();
   if (!ec) ec = poller_.add(listener_, event::accept, nullptr);  // context 0: the listener
@@ -127,16 +138,24 @@ void chat_server::handle(session& s, const network_events& events) {
 }
 
 void chat_server::read_from(session& s) {
+  // Until would-block says otherwise, more of its input may wait in the kernel.
+  s.input_waiting = true;
   for (int turn = 0; turn < max_reads_per_turn; ++turn) {
     std::error_code ec;
     const std::size_t n = s.connection.recv(buffer_.data(), buffer_.size(), ec);
-    if (ec == errc::would_block) return;
+    if (ec == errc::would_block) {
+      s.input_waiting = false;
+      recharge(s);
+      return;
+    }
     if (ec) {
       close_session(s, lost(ec));
       return;
     }
     if (n == 0) {
       s.peer_done = true;
+      s.input_waiting = false;
+      recharge(s);
       if (s.phase == session_phase::member) leave(s, "connection closed", {});
       schedule_flush(s);  // closes it once its output is out
       return;

@@ -15,12 +15,9 @@
 #include <thread>
 
 #include "text_sanitizer.hpp"
+#include "windows_api.hpp"
 
-#if defined(_WIN32)
-#define NOMINMAX
-#define WIN32_LEAN_AND_MEAN
-#include <windows.h>
-#else
+#if !defined(_WIN32)
 #include <unistd.h>
 #endif
 

@@ -64,6 +64,9 @@ struct session {
   std::chrono::steady_clock::time_point joined{};  // accepted then
   bool spoke = false;       // it has finished a line: the idle timeout is over for it
   std::size_t charged = 0;  // what the memory budget counts against it
+  // Its last turn of reading stopped before its input did: the kernel may hold a full
+  // receive buffer of it.
+  bool input_waiting = false;
 
   std::size_t unsent() const noexcept { return out.unsent(); }
   void queue_line(std::string_view line) { out.queue_line(line); }

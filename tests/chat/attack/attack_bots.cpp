@@ -79,9 +79,10 @@ void attack_run::start(bot& b, clock::time_point now) {
     ec = b.socket.set_receive_buffer_size(4096);
     events = event::connect | event::write;
   }
-  if (!ec && options_.sources > 1) {
+  if (!ec && (options_.sources > 1 || options_.first_source != 1)) {
     const auto k = static_cast<std::size_t>(&b - bots_.data()) % options_.sources;
-    ec = b.socket.bind(evsel::endpoint::ipv4({127, 0, 0, static_cast<std::uint8_t>(1 + k)}, 0));
+    const auto host = static_cast<std::uint8_t>(options_.first_source + k);
+    ec = b.socket.bind(evsel::endpoint::ipv4({127, 0, 0, host}, 0));
   }
   if (!ec) ec = poller_.add(b.socket, events, &b);
   if (!ec) ec = b.socket.connect(options_.server);

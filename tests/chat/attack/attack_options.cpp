@@ -12,9 +12,11 @@ using evsel_examples::parse_number;
 
 const char* attack_usage() {
   return "usage: evsel-chat-attack --server ADDR:PORT --mode MODE [--clients N] [--seconds S]\n"
-         "                         [--bytes B] [--hold-ms MIN-MAX] [--sources K] [--seed N]\n"
+         "                         [--bytes B] [--hold-ms MIN-MAX] [--sources K]\n"
+         "                         [--first-source F] [--seed N]\n"
          "  Hostile clients for an evsel chat server; N of them at once, for S seconds.\n"
-         "  --sources K: client i connects from 127.0.0.(1 + i % K) (IPv4 servers only).\n"
+         "  --sources K, --first-source F: client i connects from 127.0.0.(F + i % K)\n"
+         "  (IPv4 servers only; by default the OS picks the address).\n"
          "  Modes:\n"
          "    reset-mid-line  each streams an unterminated line for a random time within\n"
          "                    --hold-ms (default 900-1500), then resets the connection\n"
@@ -91,6 +93,8 @@ std::string parse_attack_options(const std::vector<std::string>& args, attack_op
       out.bytes = number;
     } else if (arg == "--sources" && parse_number(value, 1, 254, number)) {
       out.sources = number;
+    } else if (arg == "--first-source" && parse_number(value, 1, 254, number)) {
+      out.first_source = number;
     } else if (arg == "--hold-ms") {
       if (!parse_range(value, out.hold_min, out.hold_max)) {
         return "--hold-ms: not MIN-MAX in milliseconds: " + value;
@@ -103,9 +107,11 @@ std::string parse_attack_options(const std::vector<std::string>& args, attack_op
   }
   if (!have_server) return "--server is required";
   if (!have_mode) return "--mode is required";
-  if (out.sources > 1 && out.server.family() != evsel::address_family::ipv4) {
-    return "--sources: only for an IPv4 server";
+  const bool binds = out.sources > 1 || out.first_source != 1;
+  if (binds && out.server.family() != evsel::address_family::ipv4) {
+    return "--sources, --first-source: only for an IPv4 server";
   }
+  if (out.first_source + out.sources - 1 > 254) return "--first-source + --sources: beyond .254";
   return {};
 }
 

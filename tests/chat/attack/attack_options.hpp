@@ -20,8 +20,10 @@ struct attack_options {
   std::size_t clients = 10;  // connections at once
   std::chrono::seconds duration{5};
   std::size_t bytes = 1024;  // partial-lines: bytes of the unfinished line
-  // Source addresses: client k binds 127.0.0.(1 + k % sources) (IPv4 servers only).
+  // Source addresses: client k binds 127.0.0.(first_source + k % sources) (IPv4 servers
+  // only); with the defaults, no bind: the OS picks.
   std::size_t sources = 1;
+  std::size_t first_source = 1;
   // reset-mid-line: how long each client streams its line before it resets.
   std::chrono::milliseconds hold_min{900};
   std::chrono::milliseconds hold_max{1500};

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// evsel chat: the allocator of the line buffers, which gives large buffers back to the OS
+// the moment they are freed.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace evsel::chat {
+
+// Buffers of at least this many bytes come from the OS's page allocator (mmap,
+// VirtualAlloc) and go back to it when freed; smaller ones from the heap.
+inline constexpr std::size_t line_pages_threshold = 16 * 1024;
+
+void* allocate_line_bytes(std::size_t size);
+void free_line_bytes(void* data, std::size_t size) noexcept;
+
+// Why: a buffer that grows by doubling frees each smaller block it outgrows, and heaps keep
+// freed blocks resident (glibc raises its mmap threshold after the first free; Wine's heap
+// does not decommit). A server of many clients whose queues and partial lines grow at once
+// would then hold far more than its memory budget counts: here, what is counted is what is
+// held.
+template <class T>
+struct line_allocator {
+  using value_type = T;
+  line_allocator() noexcept = default;
+  template <class U>
+  line_allocator(const line_allocator<U>& /*other*/) noexcept {}
+  T* allocate(std::size_t count) { return static_cast<T*>(allocate_line_bytes(count * sizeof(T))); }
+  void deallocate(T* data, std::size_t count) noexcept { free_line_bytes(data, count * sizeof(T)); }
+  template <class U>
+  bool operator==(const line_allocator<U>& /*other*/) const noexcept {
+    return true;
+  }
+  template <class U>
+  bool operator!=(const line_allocator<U>& /*other*/) const noexcept {
+    return false;
+  }
+};
+
+using line_string = std::basic_string<char, std::char_traits<char>, line_allocator<char>>;
+
+}  // namespace evsel::chat
