@@ -192,39 +192,59 @@ attack_silent() {  # <name> <server>
   record silent "$1" first_place_freed_ms "$first"
 }
 
-attack_storm() {  # <name> <server>
-  start "$2" --quiet
-  # The audience: members from 200 addresses, 10 each, reading everything.
-  "$attack" --server "127.0.0.1:$port" --mode members --clients "$members" --sources 200 \
-    --first-source 10 --seconds $((storm + 60)) >"$work/members.out" 2>&1 &
+# result_ms <load output> <key>: a latency figure of the load test's result line, in ms.
+result_ms() {
+  sed -n "s/^result .*\\b$2=\\([^ ]*\\).*/\\1/p" "$1" | awk '{ printf "%.1f", $1 / 1000 }'
+}
+
+# storm <attack> <name> <server> <churn options...>: a room of $members members, a talker
+# pair's latency in the quiet room, the server's CPU while connections churn for $storm
+# seconds, then the talker's latency over 100 lines while the same churn goes on.
+storm() {
+  local attack_label=$1 name=$2 program=$3
+  shift 3
+  start "$program" --quiet
+  # The audience: members from 150 addresses (127.0.0.100 on), at most 14 each (under the
+  # default --max-per-address), reading everything.
+  "$attack" --server "127.0.0.1:$port" --mode members --clients "$members" --sources 150 \
+    --first-source 100 --seconds 3600 >"$work/members.out" 2>&1 &
   local audience=$!
   wait_connected "$members" || true
-  # A talker pair in the quiet room, then again while 127.0.0.2 cycles connections.
-  "$load" --server "127.0.0.1:$port" --clients 2 --messages 300 --window 1 --timeout 120 \
+  "$load" --server "127.0.0.1:$port" --clients 2 --messages 200 --window 1 --timeout 120 \
     >"$work/quiet.out" 2>&1 || true
-  "$load" --server "127.0.0.1:$port" --clients 2 --messages $((storm * 100)) --window 1 \
-    --timeout 300 >"$work/talk.out" 2>&1 &
-  local talker=$!
-  sleep 0.5
   local before after
   before=$(cpu_seconds)
-  "$attack" --server "127.0.0.1:$port" --mode churn --clients 50 --first-source 2 \
-    --seconds "$storm" >"$work/attack.out" 2>&1 || true
+  "$attack" --server "127.0.0.1:$port" --mode churn --seconds "$storm" "$@" \
+    >"$work/attack.out" 2>&1 || true
   after=$(cpu_seconds)
-  wait "$talker" || true
+  local cycles
+  cycles=$(sed -n 's/.*connections=\([0-9]*\).*/\1/p' "$work/attack.out")
+  # The same churn again, as long as the talker takes for 100 lines.
+  "$attack" --server "127.0.0.1:$port" --mode churn --seconds 3600 "$@" >/dev/null 2>&1 &
+  local churn=$!
+  sleep 0.3
+  "$load" --server "127.0.0.1:$port" --clients 2 --messages 100 --window 1 --timeout 300 \
+    >"$work/talk.out" 2>&1 || true
+  kill "$churn" 2>/dev/null || true
+  wait "$churn" 2>/dev/null || true
   kill "$audience" 2>/dev/null || true
   wait "$audience" 2>/dev/null || true
   stop
-  local figure
-  figure() { sed -n "s/^result .*\\b$2=\\([^ ]*\\).*/\\1/p" "$1"; }
-  record storm "$1" server_cpu_percent \
+  record "$attack_label" "$name" connections_per_s \
+    "$(awk -v c="${cycles:-0}" -v s="$storm" 'BEGIN { printf "%.0f", c / s }')"
+  record "$attack_label" "$name" server_cpu_percent \
     "$(awk -v a="$before" -v b="$after" -v s="$storm" 'BEGIN { printf "%.0f", (b - a) * 100 / s }')"
-  record storm "$1" talker_p50_ms_quiet "$(awk -v u="$(figure "$work/quiet.out" p50_us)" 'BEGIN { printf "%.1f", u / 1000 }')"
-  record storm "$1" talker_p50_ms_storm "$(awk -v u="$(figure "$work/talk.out" p50_us)" 'BEGIN { printf "%.1f", u / 1000 }')"
-  record storm "$1" talker_p99_ms_storm "$(awk -v u="$(figure "$work/talk.out" p99_us)" 'BEGIN { printf "%.1f", u / 1000 }')"
-  record storm "$1" connections_per_s \
-    "$(sed -n 's/.*connections=\([0-9]*\).*/\1/p' "$work/attack.out" | awk -v s="$storm" '{ printf "%.0f", $1 / s }')"
+  record "$attack_label" "$name" cpu_us_per_connection \
+    "$(awk -v a="$before" -v b="$after" -v c="${cycles:-1}" 'BEGIN { printf "%.0f", (b - a) * 1e6 / (c ? c : 1) }')"
+  record "$attack_label" "$name" talker_p50_ms_quiet "$(result_ms "$work/quiet.out" p50_us)"
+  record "$attack_label" "$name" talker_p50_ms_churn "$(result_ms "$work/talk.out" p50_us)"
+  record "$attack_label" "$name" talker_p99_ms_churn "$(result_ms "$work/talk.out" p99_us)"
 }
+
+# One address (127.0.0.2) opens connections as fast as it can.
+attack_storm_one() { storm storm-one-address "$1" "$2" --clients 50 --first-source 2; }
+# Fifty addresses (127.0.0.20 to .69) do, one connection at a time each.
+attack_storm_many() { storm storm-50-addresses "$1" "$2" --clients 50 --sources 50 --first-source 20; }
 
 attack_log_stall() {  # <name> <server>
   mkfifo "$work/log.fifo"
@@ -243,7 +263,7 @@ attack_log_stall() {  # <name> <server>
 servers=()
 [ -z "$baseline" ] || servers+=("baseline=$baseline")
 servers+=("evsel=$linux_build/examples/chat/server/evsel-chat-server")
-for attack_name in non_readers partial_lines silent storm log_stall; do
+for attack_name in non_readers partial_lines silent storm_one storm_many log_stall; do
   say "attack: $attack_name"
   for entry in "${servers[@]}"; do
     "attack_$attack_name" "${entry%%=*}" "${entry#*=}"
@@ -261,5 +281,7 @@ done
                if ((k, "baseline") in value) line = line " " value[k, "baseline"] " |"
                print line " " value[k, "evsel"] " |" } }' "$out/results.txt"
 } >"$out/table.md"
-say "chat attacks (${smoke:+smoke, }figures in $out/results.txt)"
+kind="full size"
+[ $smoke = 0 ] || kind="smoke"
+say "chat attacks ($kind; figures in $out/results.txt)"
 cat "$out/table.md"
