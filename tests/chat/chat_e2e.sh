@@ -714,6 +714,7 @@ case $scenario in
   log-stalled) scenario_log_stalled ;;
   memory-non-readers) scenario_memory_non_readers ;;
   memory-lines) scenario_memory_lines ;;
+  memory-burst) scenario_memory_burst ;;
   idle) scenario_idle ;;
   keepalive) scenario_keepalive ;;
   keepalive-vanished) scenario_keepalive_vanished ;;

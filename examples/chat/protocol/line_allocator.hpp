@@ -40,4 +40,29 @@ struct line_allocator {
 
 using line_string = std::basic_string<char, std::char_traits<char>, line_allocator<char>>;
 
+// The memory a line buffer makes resident: a heap buffer all of its allocation, a
+// page-allocated one only the pages written since it was allocated (what was reserved but
+// never written is not memory the process holds). Call note() after every change.
+class resident_bytes {
+ public:
+  void note(const line_string& s) noexcept {
+    if (s.capacity() != capacity_) {
+      capacity_ = s.capacity();
+      written_ = s.size();  // a new buffer: what was copied into it
+    } else if (s.size() > written_) {
+      written_ = s.size();  // pages written stay resident when the size shrinks again
+    }
+  }
+  std::size_t bytes() const noexcept {
+    constexpr std::size_t page = 4096;
+    const std::size_t allocated = capacity_ + 1;  // the terminator is allocated too
+    if (allocated < line_pages_threshold) return allocated;
+    return (written_ + 1 + page - 1) / page * page;
+  }
+
+ private:
+  std::size_t capacity_ = 0;
+  std::size_t written_ = 0;
+};
+
 }  // namespace evsel::chat

@@ -8,6 +8,7 @@ namespace evsel::chat {
 
 void line_framer::reset() noexcept {
   line_string().swap(buffer_);
+  resident_.note(buffer_);
   held_cr_ = false;
   skipping_ = false;
   line_ready_ = false;
@@ -57,6 +58,7 @@ bool line_framer::next(std::string_view& input, frame& out) {
     }
     if (cr_is_content) buffer_.push_back('\r');
     buffer_.append(piece);
+    resident_.note(buffer_);
     if (terminated) {
       line_ready_ = true;
       out = frame{frame_kind::line, buffer_};

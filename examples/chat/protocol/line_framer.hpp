@@ -66,8 +66,8 @@ class line_framer {
   /// True while the tail of an overlong line is being skipped.
   bool skipping() const noexcept { return skipping_; }
   std::size_t max_line() const noexcept { return max_line_; }
-  /// Bytes of memory the framer holds for partial lines (its buffer's capacity).
-  std::size_t footprint() const noexcept { return buffer_.capacity(); }
+  /// Bytes of memory the framer holds resident for partial lines.
+  std::size_t footprint() const noexcept { return resident_.bytes(); }
 
   /// Forgets the partial line and any skipping; the next byte starts a new line. The
   /// buffer's memory is given back.
@@ -76,6 +76,7 @@ class line_framer {
  private:
   std::size_t max_line_;
   line_string buffer_;       // content of the partial line, never longer than max_line_
+  resident_bytes resident_;  // of buffer_
   bool held_cr_ = false;     // the chunk ended in CR: content, unless the next byte is LF
   bool skipping_ = false;    // inside an overlong line, waiting for its LF
   bool line_ready_ = false;  // buffer_ holds a line already handed out, to clear on next use

@@ -27,6 +27,7 @@ void line_outbox::settle() noexcept {
     bytes_.erase(0, sent_);
     sent_ = 0;
   }
+  resident_.note(bytes_);
 }
 
 void line_outbox::drop_unsent_lines() {
@@ -38,6 +39,7 @@ void line_outbox::drop_unsent_lines() {
   // A copy of what is kept, so that the memory of what is dropped goes back now.
   line_string(bytes_, sent_, keep - sent_).swap(bytes_);
   sent_ = 0;
+  resident_.note(bytes_);
 }
 
 }  // namespace evsel::chat

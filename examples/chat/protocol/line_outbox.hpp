@@ -18,16 +18,20 @@ class line_outbox {
   void queue_line(std::string_view line) {
     bytes_.append(line);
     bytes_.push_back('\n');
+    resident_.note(bytes_);
   }
   // `lines`: whole lines, each with its LF.
-  void queue_lines(std::string_view lines) { bytes_.append(lines); }
+  void queue_lines(std::string_view lines) {
+    bytes_.append(lines);
+    resident_.note(bytes_);
+  }
 
   std::size_t unsent() const noexcept { return bytes_.size() - sent_; }
   const char* unsent_data() const noexcept { return bytes_.data() + sent_; }
   // The last byte sent was not the end of a line.
   bool partial_line_out() const noexcept { return partial_line_out_; }
-  // Bytes of memory held (the buffer's capacity, sent part included).
-  std::size_t footprint() const noexcept { return bytes_.capacity(); }
+  // Bytes of memory the buffer holds resident, sent part included.
+  std::size_t footprint() const noexcept { return resident_.bytes(); }
 
   // `count` bytes of unsent_data() went out.
   void consumed(std::size_t count) noexcept;
@@ -41,6 +45,7 @@ class line_outbox {
 
  private:
   line_string bytes_;  // bytes_[sent_..] is queued
+  resident_bytes resident_;
   std::size_t sent_ = 0;
   bool partial_line_out_ = false;
 };

@@ -23,6 +23,8 @@ class memory_budget {
   // next line.
   std::size_t low_water() const noexcept { return limit_ - limit_ / 4; }
   bool has_room_for(std::size_t bytes) const noexcept { return used_ + bytes <= high_water(); }
+  // What charges may still grow by before they reach high_water().
+  std::size_t room() const noexcept { return used_ < high_water() ? high_water() - used_ : 0; }
 
   // Moves one holder's charge from `charged` to `now`, and sets `charged` to `now`.
   void recharge(std::size_t& charged, std::size_t now) noexcept {

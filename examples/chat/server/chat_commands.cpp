@@ -73,9 +73,7 @@ void chat_server::say_to(session& to, std::string_view line) {
   const std::size_t size = line.size() + 1;
   if (to.unsent() + size > options_.max_queue) {
     // Output waits for the end of the batch; before judging, hand it to the kernel now.
-    const std::error_code ec = to.flush();
-    recharge(to);
-    if (ec) {
+    if (const std::error_code ec = send_queued(to)) {
       doom(to, "connection lost: " + ec.message(), false);
       return;
     }
@@ -87,6 +85,7 @@ void chat_server::say_to(session& to, std::string_view line) {
       return;
     }
   }
+  if (to.unsent() == 0) to.last_progress = clock::now();  // its clock starts now
   to.queue_line(line);
   recharge(to);
   schedule_flush(to);

@@ -44,39 +44,80 @@ void chat_server::check_memory() {
   if (budget_.exceeded() && budget_.used() >= shed_again_at_) shed_memory();
 }
 
-// First every queue goes to the kernel: readers that keep up take theirs. Then the clients
-// holding most are cut off, the biggest first (their output dropped at once, their partial
-// line when the cut-off is carried out), until usage is down to the low-water mark. Readers
-// that keep up hold little, so they are the last ever chosen: while others hold more, they
-// lose nothing.
+// The first to go when memory runs short: a client whose queue has not moved for two sweeps
+// (it does not read), or one holding an unfinished line of some size (lines are short).
+bool chat_server::expendable(const session& s, clock::time_point now) const noexcept {
+  return (s.unsent() != 0 && now - s.last_progress >= 2 * sweep_interval) ||
+         s.framer.pending() >= least_worth_shedding;
+}
+
+void chat_server::pause_reading(session& s) {
+  if (s.paused) return;
+  s.paused = true;
+  paused_.push_back(s.id);
+}
+
+// After a batch: the members paused for lack of room are read again, oldest first, while
+// there is room (reading one may use it up and pause the rest again).
+void chat_server::resume_reading() {
+  if (paused_.empty() || budget_.room() == 0) return;
+  std::vector<session_id> waiting;
+  waiting.swap(paused_);
+  const auto now = clock::now();
+  for (const session_id id : waiting) {
+    session* s = find(id);
+    if (s == nullptr || !s->paused) continue;
+    s->paused = false;
+    if (s->phase == session_phase::closed) continue;
+    // The time it waited was the server's: its line's clock starts again.
+    if (s->line_open) s->line_started = now;
+    read_from(*s);
+  }
+  finish_batch();
+}
+
+// First every queue goes to the kernel: readers that keep up take theirs. Then clients are
+// cut off, the expendable ones first (they do not read, or hold an unfinished line), the
+// biggest first, until usage is down to the low-water mark; clients that read but are slow
+// only while usage is over the limit itself (reading stops at the high-water mark, so little
+// else gets there). Readers that keep up hold little, so they are the last ever chosen.
 void chat_server::shed_memory() {
   for (auto& entry : sessions_) {
     session& s = entry.second;
     if (s.phase == session_phase::closed || s.doomed || s.unsent() == 0) continue;
-    if (const std::error_code ec = s.flush()) doom(s, "connection lost: " + ec.message(), false);
-    recharge(s);
+    if (const std::error_code ec = send_queued(s)) {
+      doom(s, "connection lost: " + ec.message(), false);
+    }
   }
   // Sessions doomed already give theirs back at the end of this batch.
+  const auto now = clock::now();
   std::size_t usage = budget_.used();
-  std::vector<std::pair<std::size_t, session_id>> candidates;
+  struct candidate {
+    bool expendable;
+    std::size_t bytes;
+    session_id id;
+  };
+  std::vector<candidate> candidates;
   for (const auto& entry : sessions_) {
     const session& s = entry.second;
     if (s.phase == session_phase::closed) continue;
     if (s.doomed) {
       usage -= std::min(usage, releasable(s));
     } else if (releasable(s) >= least_worth_shedding) {
-      candidates.emplace_back(releasable(s), s.id);
+      candidates.push_back({expendable(s, now), releasable(s), s.id});
     }
   }
   if (usage <= budget_.low_water()) return;
-  std::sort(candidates.begin(), candidates.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(candidates.begin(), candidates.end(), [](const candidate& a, const candidate& b) {
+    return a.expendable != b.expendable ? a.expendable : a.bytes > b.bytes;
+  });
   const std::size_t before = usage;
   std::size_t cut = 0;
-  for (const auto& [bytes, id] : candidates) {
-    if (usage <= budget_.low_water()) break;
+  for (const candidate& c : candidates) {
+    const std::size_t goal = c.expendable ? budget_.low_water() : budget_.limit();
+    if (usage <= goal) break;
     ++cut;
-    session& s = *find(id);
+    session& s = *find(c.id);
     const bool output = s.unsent() >= s.framer.pending();
     doom(s,
          output ? "too slow: the server's memory for waiting lines is spent"
@@ -84,11 +125,13 @@ void chat_server::shed_memory() {
          true);
     s.drop_unsent_lines();
     recharge(s);
-    usage -= std::min(usage, bytes);
+    usage -= std::min(usage, c.bytes);
   }
-  log_.note("memory budget spent (" + std::to_string(before >> 20) + " of " +
-            std::to_string(budget_.limit() >> 20) + " MiB): cutting off the " +
-            std::to_string(cut) + " clients holding most");
+  if (cut != 0) {
+    log_.note("memory budget spent (" + std::to_string(before >> 20) + " of " +
+              std::to_string(budget_.limit() >> 20) + " MiB): cutting off the " +
+              std::to_string(cut) + " clients holding most");
+  }
   // Not enough worth shedding: not again before usage has grown by a sixteenth.
   if (usage > budget_.low_water()) shed_again_at_ = budget_.used() + budget_.limit() / 16;
 }

@@ -109,6 +109,7 @@ std::error_code chat_server::serve_once(clock::duration max_wait) {
   }
   finish_batch();
   sweep();
+  resume_reading();
   free_closed_sessions();
   return {};
 }
@@ -137,12 +138,26 @@ void chat_server::handle(session& s, const network_events& events) {
   if (events.has(event::write)) schedule_flush(s);
 }
 
+// How much one recv may take from a member: each byte may be queued once for every other
+// member, so while memory is short the reads shrink, and with no room left they stop
+// (resume_reading goes on once there is): a burst waits in the kernel, where TCP slows the
+// sender down, instead of in every reader's queue, where it would have to be shed. 0: none.
+std::size_t chat_server::read_size(const session& s) const noexcept {
+  if (s.phase != session_phase::member || s.doomed || members_ <= 1) return buffer_.size();
+  return std::min(budget_.room() / (2 * members_), buffer_.size());
+}
+
 void chat_server::read_from(session& s) {
   // Until would-block says otherwise, more of its input may wait in the kernel.
   s.input_waiting = true;
   for (int turn = 0; turn < max_reads_per_turn; ++turn) {
+    const std::size_t wanted = read_size(s);
+    if (wanted == 0) {
+      pause_reading(s);
+      return;
+    }
     std::error_code ec;
-    const std::size_t n = s.connection.recv(buffer_.data(), buffer_.size(), ec);
+    const std::size_t n = s.connection.recv(buffer_.data(), wanted, ec);
     if (ec == errc::would_block) {
       s.input_waiting = false;
       recharge(s);
@@ -183,6 +198,9 @@ void chat_server::read_from(session& s) {
     note_partial_line(s, completed);
     recharge(s);
     check_memory();
+    // Read less than it could: the rest waits for the next turn (a recv that leaves data
+    // queued brings read again), after this batch's output went to the kernel.
+    if (wanted < buffer_.size()) return;
   }
 }
 
@@ -278,9 +296,17 @@ void chat_server::schedule_flush(session& s) {
   flush_list_.push_back(s.id);
 }
 
-void chat_server::flush(session& s) {
+// Hands the session's queue to the kernel, as much as it takes, and notes its progress.
+std::error_code chat_server::send_queued(session& s) {
+  const std::size_t before = s.unsent();
   const std::error_code ec = s.flush();
+  if (s.unsent() < before || s.unsent() == 0) s.last_progress = clock::now();
   recharge(s);
+  return ec;
+}
+
+void chat_server::flush(session& s) {
+  const std::error_code ec = send_queued(s);
   if (ec) {
     close_session(s, lost(ec));
     return;

@@ -69,6 +69,8 @@ class chat_server {
   void handle(session& s, const network_events& events);
   void accept_all();
   void read_from(session& s);
+  std::size_t read_size(const session& s) const noexcept;
+  std::error_code send_queued(session& s);
   void finish_batch();
   void flush(session& s);
   void schedule_flush(session& s);
@@ -96,6 +98,9 @@ class chat_server {
   void recharge(session& s);
   void check_memory();
   void shed_memory();
+  void pause_reading(session& s);
+  void resume_reading();
+  bool expendable(const session& s, clock::time_point now) const noexcept;
   std::size_t releasable(const session& s) const noexcept;
 
   // What lines mean (chat_commands.cpp).
@@ -138,6 +143,8 @@ class chat_server {
   // Shedding that freed too little is not tried again before usage reaches this (or the next
   // sweep), so that a budget spent on small holders does not cost a scan per line.
   std::size_t shed_again_at_ = 0;
+  // Members whose input waits until the budget has room again, in the order they stopped.
+  std::vector<session_id> paused_;
 };
 
 }  // namespace evsel::chat

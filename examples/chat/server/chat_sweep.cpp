@@ -22,6 +22,8 @@ void chat_server::sweep() {
   log_refusals();
   addresses_.prune(now);
   shed_again_at_ = 0;  // usage may have changed shape: shedding may be tried again
+  // Reading waits for room that only clients who do not read hold: make it.
+  if (!paused_.empty() && budget_.room() == 0) shed_memory();
   finish_batch();
 }
 
@@ -29,7 +31,8 @@ void chat_server::sweep_session(session& s, clock::time_point now) {
   switch (s.phase) {
     case session_phase::member:
       if (s.doomed) break;
-      if (s.line_open && now - s.line_started > options_.line_timeout) {
+      // A paused member's line waits for the server, not for the client.
+      if (s.line_open && !s.paused && now - s.line_started > options_.line_timeout) {
         doom(s, "line not finished within " + std::to_string(options_.line_timeout.count()) + " s",
              true);
       } else if (!s.spoke && options_.idle_timeout.count() > 0 &&

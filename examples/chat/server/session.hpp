@@ -67,6 +67,11 @@ struct session {
   // Its last turn of reading stopped before its input did: the kernel may hold a full
   // receive buffer of it.
   bool input_waiting = false;
+  // Not read while the memory budget has no room (in chat_server::paused_).
+  bool paused = false;
+  // Its output queue last shrank, or was empty, then: a client whose queue has not moved
+  // for a while is stuck, and the first to be cut off when memory runs short.
+  std::chrono::steady_clock::time_point last_progress{};
 
   std::size_t unsent() const noexcept { return out.unsent(); }
   void queue_line(std::string_view line) { out.queue_line(line); }
