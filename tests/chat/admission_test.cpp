@@ -111,7 +111,7 @@ TEST_CASE("With no limit every join and leave is announced", "[chat][notices]") 
 TEST_CASE("The memory budget keeps the exact total of every holder's charge", "[chat][memory]") {
   memory_budget budget(1600);
   CHECK(budget.high_water() == 1500);  // a sixteenth kept for what charges do not see
-  CHECK(budget.low_water() == 1200);
+  CHECK(budget.low_water() == 1300);
   std::size_t a = 0;
   std::size_t b = 0;
   budget.recharge(a, 600);
@@ -127,4 +127,6 @@ TEST_CASE("The memory budget keeps the exact total of every holder's charge", "[
   budget.recharge(b, 0);
   CHECK(budget.used() == 0);
   CHECK(a == 0);
+  CHECK(memory_budget(1600, 4).high_water() == 1200);
+  CHECK(memory_budget(1600, 4).low_water() == 1000);
 }

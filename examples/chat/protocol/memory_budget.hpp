@@ -11,17 +11,20 @@ namespace evsel::chat {
 // O(1) to keep.
 class memory_budget {
  public:
-  explicit memory_budget(std::size_t limit) noexcept : limit_(limit) {}
+  // `unseen_share`: the charges may reach all but 1/unseen_share of the limit; the rest is
+  // for what they cannot see (the allocator's and the OS's own, a batch's growth before it
+  // is checked).
+  explicit memory_budget(std::size_t limit, std::size_t unseen_share = 16) noexcept
+      : limit_(limit), unseen_share_(unseen_share) {}
 
   std::size_t limit() const noexcept { return limit_; }
   std::size_t used() const noexcept { return used_; }
-  // What the charges may reach: a sixteenth of the limit is kept for what they cannot see
-  // (the allocator's own, a batch's growth before it is checked).
-  std::size_t high_water() const noexcept { return limit_ - limit_ / 16; }
+  // What the charges may reach.
+  std::size_t high_water() const noexcept { return limit_ - limit_ / unseen_share_; }
   bool exceeded() const noexcept { return used_ > high_water(); }
-  // Shedding goes on until usage is down to this, so that it does not begin again with the
-  // next line.
-  std::size_t low_water() const noexcept { return limit_ - limit_ / 4; }
+  // Shedding goes on until usage is down to this, an eighth of the limit below high_water(),
+  // so that it does not begin again with the next line.
+  std::size_t low_water() const noexcept { return high_water() - limit_ / 8; }
   bool has_room_for(std::size_t bytes) const noexcept { return used_ + bytes <= high_water(); }
   // What charges may still grow by before they reach high_water().
   std::size_t room() const noexcept { return used_ < high_water() ? high_water() - used_ : 0; }
@@ -34,6 +37,7 @@ class memory_budget {
 
  private:
   std::size_t limit_;
+  std::size_t unseen_share_;
   std::size_t used_ = 0;
 };
 

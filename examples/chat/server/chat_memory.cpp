@@ -13,13 +13,24 @@ namespace {
 
 // Below this, a client's backlog is not worth cutting it off for.
 constexpr std::size_t least_worth_shedding = 4 * 1024;
+constexpr std::chrono::seconds stuck_after{5};
+
+}  // namespace
+
+namespace {
+
+bool native_backend() noexcept {
+  return std::string_view(poller::backend_name()) == "win";
+}
 
 }  // namespace
 
 std::size_t chat_server::session_overhead() noexcept {
-  static const std::size_t bytes =
-      std::string_view(poller::backend_name()) == "win" ? 20 * 1024 : 2 * 1024;
-  return bytes;
+  return native_backend() ? 20 * 1024 : 2 * 1024;
+}
+
+std::size_t chat_server::unseen_memory_share() noexcept {
+  return native_backend() ? 4 : 16;
 }
 
 // A session's charge: its state, its buffers' memory, and the kernel buffers it may fill: a
@@ -44,10 +55,11 @@ void chat_server::check_memory() {
   if (budget_.exceeded() && budget_.used() >= shed_again_at_) shed_memory();
 }
 
-// The first to go when memory runs short: a client whose queue has not moved for two sweeps
-// (it does not read), or one holding an unfinished line of some size (lines are short).
+// The first to go when memory runs short: a client whose queue has not moved for five
+// seconds (it does not read: a slow reader on a bad link takes some of it now and then), or
+// one holding an unfinished line of some size (lines are short).
 bool chat_server::expendable(const session& s, clock::time_point now) const noexcept {
-  return (s.unsent() != 0 && now - s.last_progress >= 2 * sweep_interval) ||
+  return (s.unsent() != 0 && now - s.last_progress >= stuck_after) ||
          s.framer.pending() >= least_worth_shedding;
 }
 

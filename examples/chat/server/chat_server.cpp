@@ -36,7 +36,7 @@ chat_server::chat_server(const server_options& options, server_log& log)
       buffer_(64 * 1024),
       addresses_({options.max_per_address, options.max_connect_rate}),
       notices_(options.max_notices),
-      budget_(options.max_memory) {}
+      budget_(options.max_memory, unseen_memory_share()) {}
 
 std::error_code chat_server::start() {
   std::error_code ec;

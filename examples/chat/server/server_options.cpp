@@ -53,9 +53,12 @@ const valued_option valued_options[] = {
      [](const std::string& v, server_options& o) {
        return parse_count(v, 16, 1024 * 1024, o.max_line);
      }},
-    {"--max-queue", "a whole number of at least 1024",
+    {"--max-queue", "a size of at least 1024, such as 1048576 or 1M",
      [](const std::string& v, server_options& o) {
-       return parse_count(v, 1024, unlimited, o.max_queue);
+       unsigned long long bytes = 0;
+       if (!evsel_examples::parse_size(v, 1024, unlimited, bytes)) return false;
+       o.max_queue = static_cast<std::size_t>(bytes);
+       return true;
      }},
     {"--line-timeout", "a whole number from 1 to 86400",
      [](const std::string& v, server_options& o) {
@@ -121,7 +124,7 @@ std::string server_usage() {
          "  --max-rate LINES     lines a client may send per second (as many at once) before\n"
          "                       it is disconnected as a flooder (default 0: no limit)\n"
          "  --max-queue BYTES    unsent output a client may fall behind by before it is\n"
-         "                       disconnected (default 1048576)\n"
+         "                       disconnected (suffixes K, M, G; default 1M)\n"
          "  --max-per-address N  connections one address (IPv6: one /64) may hold at once;\n"
          "                       more are turned away (default 16; 0: no limit)\n"
          "  --max-connect-rate N connections one address may open per second, as many at\n"
