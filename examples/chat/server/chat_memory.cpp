@@ -30,7 +30,7 @@ std::size_t chat_server::session_overhead() noexcept {
 }
 
 std::size_t chat_server::unseen_memory_share() noexcept {
-  return native_backend() ? 4 : 16;
+  return native_backend() ? 4 : 6;
 }
 
 // A session's charge: its state, its buffers' memory, and the kernel buffers it may fill: a
