@@ -9,18 +9,39 @@
 #include "address_limits.hpp"
 #include "membership_notices.hpp"
 #include "memory_budget.hpp"
+#include "token_bucket.hpp"
 
 namespace {
 
 using evsel::chat::address_limits;
 using evsel::chat::membership_notices;
 using evsel::chat::memory_budget;
+using evsel::chat::token_bucket;
 using namespace std::chrono_literals;
 using verdict = address_limits::verdict;
 
 const address_limits::clock::time_point start = address_limits::clock::now();
 
 }  // namespace
+
+TEST_CASE("A token bucket starts full, refills at its rate and holds no more than a second's worth",
+          "[chat][admission]") {
+  token_bucket bucket(2);
+  CHECK(bucket.full(start));
+  CHECK(bucket.take(start));
+  CHECK(bucket.take(start));
+  CHECK_FALSE(bucket.take(start));
+  CHECK_FALSE(bucket.full(start + 100ms));
+  CHECK(bucket.take(start + 500ms));  // one token a half second
+  CHECK_FALSE(bucket.take(start + 500ms));
+  CHECK(bucket.full(start + 10s));  // ten seconds idle: still only two
+  CHECK(bucket.take(start + 10s));
+  CHECK(bucket.take(start + 10s));
+  CHECK_FALSE(bucket.take(start + 10s));
+  token_bucket none;
+  CHECK_FALSE(none.take(start));
+  CHECK(none.full(start));
+}
 
 TEST_CASE("One address holds at most max_connections at once", "[chat][admission]") {
   address_limits limits({3, 0});

@@ -120,10 +120,14 @@ scenario_log_stalled() {
 
 # --- Memory -----------------------------------------------------------------------------
 
-# watch_memory: samples, every 0.1 s until the server ends, its resident memory (VmRSS)
-# and the kernel memory of its sockets (scripts/server_memory.sh), one "rss_kib kernel_bytes
-# tcp_bytes" line each, into $work/memory.txt.
+# watch_memory: after a warm-up (some traffic, so that what the process sets up once is not
+# counted as the attack's: code loaded on first use, and, under Wine, the thread pool's
+# workers that busy waits bring, about 14 MiB), samples every 0.1 s until the server ends
+# its resident memory (VmRSS) and the kernel memory of its sockets
+# (scripts/server_memory.sh), one "rss_kib kernel_bytes tcp_bytes" line each, into
+# $work/memory.txt.
 watch_memory() {
+  load_clients --clients 20 --messages 20 --timeout 60 >/dev/null
   : >"$work/memory.txt"
   local sampler
   sampler="$(dirname "$0")/../../scripts/server_memory.sh"
@@ -131,13 +135,6 @@ watch_memory() {
     while bash "$sampler" "$server_pid" "$port" >>"$work/memory.txt"; do sleep 0.1; done
   ) &
   memory_watch=$!
-}
-
-# warm_up: some traffic before memory is watched, so that what a process sets up once is
-# not counted as the attack's: code loaded on first use, and, under Wine, the thread pool's
-# workers that busy waits bring (about 14 MiB).
-warm_up() {
-  load_clients --clients 20 --messages 20 --timeout 60 >/dev/null
 }
 
 # memory_verdict <budget bytes> <attack>: the peak of (resident memory grown since the
@@ -172,7 +169,6 @@ memory_verdict() {
 scenario_memory_non_readers() {
   local budget=$((128 * 1048576))
   start_server --max-memory "$budget" --max-per-address 0 --max-connect-rate 0
-  warm_up
   watch_memory
   "${runner[@]}" "$attack_program" --server "127.0.0.1:$port" --mode non-readers \
     --clients 300 --seconds 120 >"$work/attack.out" 2>&1 &
@@ -196,7 +192,6 @@ scenario_memory_lines() {
   local budget=$((128 * 1048576))
   start_server --max-memory "$budget" --max-line 1048576 --max-queue 4194304 \
     --max-per-address 0 --max-connect-rate 0
-  warm_up
   watch_memory
   "${runner[@]}" "$attack_program" --server "127.0.0.1:$port" --mode partial-lines \
     --clients 150 --bytes 1048000 --seconds 20 >"$work/attack.out" 2>&1 &
@@ -221,7 +216,6 @@ scenario_memory_burst() {
   local budget=$((48 * 1048576))
   start_server --max-memory "$budget" --max-queue $((64 * 1048576)) --max-per-address 0 \
     --max-connect-rate 0
-  warm_up
   watch_memory
   load_clients --clients 12 --messages 3000 --payload 800 --timeout 300
   local cut

@@ -3,34 +3,16 @@
 // and how fast it may open new ones.
 #include "address_limits.hpp"
 
-#include <algorithm>
-
 namespace evsel::chat {
-
-void address_limits::refill(entry& e, clock::time_point now) const noexcept {
-  const auto rate = static_cast<double>(limits_.per_second);
-  if (e.refilled == clock::time_point{}) {
-    e.allowance = rate;  // a second's worth to begin with
-  } else {
-    const double seconds = std::chrono::duration<double>(now - e.refilled).count();
-    e.allowance = std::min(rate, e.allowance + seconds * rate);
-  }
-  e.refilled = now;
-}
 
 address_limits::verdict address_limits::admit(const std::string& address, clock::time_point now) {
   if (limits_.max_connections == 0 && limits_.per_second == 0) return verdict::admit;
-  entry& e = table_[address];
+  entry& e = table_.try_emplace(address, limits_.per_second).first->second;
   verdict result = verdict::admit;
   if (limits_.max_connections != 0 && e.connections >= limits_.max_connections) {
     result = verdict::too_many;
-  } else if (limits_.per_second != 0) {
-    refill(e, now);
-    if (e.allowance < 1) {
-      result = verdict::too_fast;
-    } else {
-      e.allowance -= 1;
-    }
+  } else if (limits_.per_second != 0 && !e.allowance.take(now)) {
+    result = verdict::too_fast;
   }
   switch (result) {
     case verdict::admit:
@@ -67,10 +49,7 @@ address_limits::refusals address_limits::take_refusals() {
 void address_limits::prune(clock::time_point now) {
   for (auto it = table_.begin(); it != table_.end();) {
     entry& e = it->second;
-    if (e.connections == 0 && limits_.per_second != 0) refill(e, now);
-    const bool full =
-        limits_.per_second == 0 || e.allowance >= static_cast<double>(limits_.per_second);
-    if (e.connections == 0 && full && e.refused == 0) {
+    if (e.connections == 0 && e.refused == 0 && e.allowance.full(now)) {
       it = table_.erase(it);
     } else {
       ++it;

@@ -8,6 +8,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "token_bucket.hpp"
+
 namespace evsel::chat {
 
 class address_limits {
@@ -50,13 +52,11 @@ class address_limits {
 
  private:
   struct entry {
+    explicit entry(std::size_t per_second) : allowance(static_cast<double>(per_second)) {}
     std::size_t connections = 0;
-    double allowance = 0;  // connections it may open now (token bucket)
-    clock::time_point refilled{};
+    token_bucket allowance;   // the connections it may open
     std::size_t refused = 0;  // since the last take_refusals()
   };
-
-  void refill(entry& e, clock::time_point now) const noexcept;
 
   settings limits_;
   std::unordered_map<std::string, entry> table_;

@@ -2,24 +2,10 @@
 // evsel chat: which joins and leaves are announced one by one, and the summary of the rest.
 #include "membership_notices.hpp"
 
-#include <algorithm>
-
 namespace evsel::chat {
 
 bool membership_notices::announce(change what, clock::time_point now) {
-  if (per_second_ == 0) return true;
-  const auto rate = static_cast<double>(per_second_);
-  if (refilled_ == clock::time_point{}) {
-    allowance_ = rate;
-  } else {
-    const double seconds = std::chrono::duration<double>(now - refilled_).count();
-    allowance_ = std::min(rate, allowance_ + seconds * rate);
-  }
-  refilled_ = now;
-  if (allowance_ >= 1) {
-    allowance_ -= 1;
-    return true;
-  }
+  if (per_second_ == 0 || allowance_.take(now)) return true;
   switch (what) {
     case change::joined:
       ++joined_;

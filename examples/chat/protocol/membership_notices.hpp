@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <string>
 
+#include "token_bucket.hpp"
+
 namespace evsel::chat {
 
 class membership_notices {
@@ -15,7 +17,8 @@ class membership_notices {
   enum class change { joined, left };
 
   // Up to `per_second` notices a second (as many at once) go out one by one; 0: all do.
-  explicit membership_notices(std::size_t per_second) : per_second_(per_second) {}
+  explicit membership_notices(std::size_t per_second)
+      : per_second_(per_second), allowance_(static_cast<double>(per_second)) {}
 
   // Whether this join or leave gets its own line; if not, it is counted for summary().
   bool announce(change what, clock::time_point now);
@@ -26,8 +29,7 @@ class membership_notices {
 
  private:
   std::size_t per_second_;
-  double allowance_ = 0;
-  clock::time_point refilled_{};
+  token_bucket allowance_;
   std::size_t joined_ = 0;  // held back since the last summary
   std::size_t left_ = 0;
 };

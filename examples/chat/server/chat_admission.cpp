@@ -37,7 +37,7 @@ void chat_server::admit(socket connection, const endpoint& peer) {
       return;
   }
   // A newcomer needs room for its state and, should it fall behind, its kernel buffer.
-  if (!budget_.has_room_for(session_overhead() + kernel_send_buffer_)) {
+  if (!budget_.has_room_for(session_overhead_ + kernel_send_buffer_)) {
     addresses_.release(network);
     ++turned_away_for_memory_;
     turn_away(connection, "! server busy (out of memory for new clients), try again later");
@@ -49,6 +49,7 @@ void chat_server::admit(socket connection, const endpoint& peer) {
           .try_emplace(id, id, std::move(connection), peer, std::move(network), options_.max_line)
           .first->second;
   s.joined = now;
+  s.line_allowance = token_bucket(static_cast<double>(options_.max_rate));
   if (const std::error_code ec =
           poller_.add(s.connection, client_events, reinterpret_cast<void*>(id))) {
     log_.note("error: " + peer.to_string() + ": cannot watch the connection: " + ec.message());

@@ -15,17 +15,13 @@ namespace {
 constexpr std::size_t least_worth_shedding = 4 * 1024;
 constexpr std::chrono::seconds stuck_after{5};
 
-}  // namespace
-
-namespace {
-
 bool native_backend() noexcept {
   return std::string_view(poller::backend_name()) == "win";
 }
 
 }  // namespace
 
-std::size_t chat_server::session_overhead() noexcept {
+std::size_t chat_server::measured_session_overhead() noexcept {
   return native_backend() ? 20 * 1024 : 2 * 1024;
 }
 
@@ -39,7 +35,7 @@ std::size_t chat_server::unseen_memory_share() noexcept {
 void chat_server::recharge(session& s) {
   std::size_t now = 0;
   if (s.phase != session_phase::closed) {
-    now = session_overhead() + s.out.footprint() + s.framer.footprint() +
+    now = session_overhead_ + s.out.footprint() + s.framer.footprint() +
           (s.unsent() != 0 ? kernel_send_buffer_ : 0) +
           (s.input_waiting ? kernel_receive_buffer_ : 0);
   }
@@ -48,7 +44,7 @@ void chat_server::recharge(session& s) {
 
 // What cutting the session off gives back: everything but its state.
 std::size_t chat_server::releasable(const session& s) const noexcept {
-  return s.charged - std::min(s.charged, session_overhead());
+  return s.charged - std::min(s.charged, session_overhead_);
 }
 
 void chat_server::check_memory() {

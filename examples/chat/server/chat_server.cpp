@@ -205,19 +205,7 @@ void chat_server::read_from(session& s) {
 }
 
 bool chat_server::take_line_token(session& s) {
-  if (options_.max_rate == 0) return true;
-  const auto now = clock::now();
-  const double rate = static_cast<double>(options_.max_rate);
-  if (s.tokens_at == clock::time_point{}) {
-    s.line_tokens = rate;  // a full second's worth to begin with
-  } else {
-    const double seconds = std::chrono::duration<double>(now - s.tokens_at).count();
-    s.line_tokens = std::min(rate, s.line_tokens + seconds * rate);
-  }
-  s.tokens_at = now;
-  if (s.line_tokens < 1) return false;
-  s.line_tokens -= 1;
-  return true;
+  return options_.max_rate == 0 || s.line_allowance.take(clock::now());
 }
 
 void chat_server::note_partial_line(session& s, bool completed_one) {

@@ -55,7 +55,7 @@ class chat_server {
   // backend's and the OS's state for the socket), counted for every connection: measured
   // as resident memory per idle connection, 1.4 KiB with the Asio backend on Linux, 18 KiB
   // with the native backend under Wine (an event, a thread-pool wait, Winsock's state).
-  static std::size_t session_overhead() noexcept;
+  static std::size_t measured_session_overhead() noexcept;
   // The share of the budget kept for what the charges cannot see (memory_budget): a sixth
   // with the Asio backend, where 1,000 clients that never read took the process up to 14%
   // past its charges at their peak; a quarter with the native one, where under Wine the
@@ -146,6 +146,8 @@ class chat_server {
   // What a client's full kernel buffers hold, as the OS reports the capped sizes.
   std::size_t kernel_send_buffer_ = 0;
   std::size_t kernel_receive_buffer_ = 0;
+  // measured_session_overhead(), asked once: every charge adds it.
+  const std::size_t session_overhead_ = measured_session_overhead();
   // Shedding that freed too little is not tried again before usage reaches this (or the next
   // sweep), so that a budget spent on small holders does not cost a scan per line.
   std::size_t shed_again_at_ = 0;

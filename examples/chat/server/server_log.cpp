@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -78,7 +79,6 @@ struct server_log::shared_state {
   std::mutex lock;
   std::condition_variable changed;
   std::string pending;           // lines not yet handed to the writer
-  std::uint64_t dropped = 0;     // in all
   std::uint64_t unreported = 0;  // dropped since the last "... dropped" line
   bool writing = false;          // the writer holds lines it has taken
   bool stopping = false;
@@ -139,19 +139,12 @@ void server_log::note(std::string_view text) const {
   // Room for the line and for a notice of lines dropped before it.
   constexpr std::size_t notice_room = 80;
   if (s.broken || s.pending.size() + notice_room + line.size() > s.capacity) {
-    ++s.dropped;
     ++s.unreported;
     return;
   }
   if (s.unreported != 0) s.append_drop_notice();
   s.pending += line;
   s.changed.notify_all();
-}
-
-std::uint64_t server_log::dropped() const {
-  if (!state_) return 0;
-  const std::lock_guard<std::mutex> guard(state_->lock);
-  return state_->dropped;
 }
 
 void ignore_broken_pipes() noexcept {

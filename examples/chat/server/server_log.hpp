@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -28,9 +27,6 @@ class server_log {
   // without waiting for the output. When the buffer is full the line is dropped; the next
   // line that fits is preceded by "... N log lines dropped".
   void note(std::string_view text) const;
-
-  // Lines dropped so far.
-  std::uint64_t dropped() const;
 
   struct shared_state;
 

@@ -21,6 +21,13 @@ bool parse_count(const std::string& text, std::size_t low, std::size_t high, std
   return true;
 }
 
+bool parse_bytes(const std::string& text, std::size_t low, std::size_t& out) {
+  unsigned long long bytes = 0;
+  if (!evsel_examples::parse_size(text, low, unlimited, bytes)) return false;
+  out = static_cast<std::size_t>(bytes);
+  return true;
+}
+
 bool parse_seconds(const std::string& text,
                    std::size_t low,
                    std::size_t high,
@@ -54,12 +61,7 @@ const valued_option valued_options[] = {
        return parse_count(v, 16, 1024 * 1024, o.max_line);
      }},
     {"--max-queue", "a size of at least 1024, such as 1048576 or 1M",
-     [](const std::string& v, server_options& o) {
-       unsigned long long bytes = 0;
-       if (!evsel_examples::parse_size(v, 1024, unlimited, bytes)) return false;
-       o.max_queue = static_cast<std::size_t>(bytes);
-       return true;
-     }},
+     [](const std::string& v, server_options& o) { return parse_bytes(v, 1024, o.max_queue); }},
     {"--line-timeout", "a whole number from 1 to 86400",
      [](const std::string& v, server_options& o) {
        return parse_seconds(v, 1, 86400, o.line_timeout);
@@ -90,10 +92,7 @@ const valued_option valued_options[] = {
      }},
     {"--max-memory", "a size of at least 1M, such as 268435456, 256M or 1G",
      [](const std::string& v, server_options& o) {
-       unsigned long long bytes = 0;
-       if (!evsel_examples::parse_size(v, 1ULL << 20, unlimited, bytes)) return false;
-       o.max_memory = static_cast<std::size_t>(bytes);
-       return true;
+       return parse_bytes(v, std::size_t{1} << 20, o.max_memory);
      }},
 };
 

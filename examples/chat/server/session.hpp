@@ -13,6 +13,7 @@
 
 #include "line_framer.hpp"
 #include "line_outbox.hpp"
+#include "token_bucket.hpp"
 
 namespace evsel::chat {
 
@@ -57,9 +58,8 @@ struct session {
   std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
   // The line being received (framer.pending() or skipping()) began then.
   bool line_open = false;
-  // Flood control (--max-rate): a token bucket of lines, refilled over time.
-  double line_tokens = 0;
-  std::chrono::steady_clock::time_point tokens_at{};
+  // Flood control (--max-rate): the lines it may send.
+  token_bucket line_allowance;
   std::chrono::steady_clock::time_point line_started{};
   std::chrono::steady_clock::time_point joined{};  // accepted then
   bool spoke = false;       // it has finished a line: the idle timeout is over for it

@@ -109,13 +109,13 @@ void attack_run::handle(bot& b, const evsel::network_events& events, clock::time
       b.state = bot_state::idle;  // tick() starts another, after a pause
       return;
     }
-    on_connected(b, now);
+    on_connected(b);
   }
   if (events.has(event::read | event::close)) receive(b, now);
   if (b.state == bot_state::open && events.has(event::write)) push(b);
 }
 
-void attack_run::on_connected(bot& b, clock::time_point now) {
+void attack_run::on_connected(bot& b) {
   b.state = bot_state::open;
   ++counts_.connections;
   if (options_.mode == attack_mode::partial_lines) {
@@ -124,7 +124,6 @@ void attack_run::on_connected(bot& b, clock::time_point now) {
   } else if (options_.mode == attack_mode::reset_mid_line) {
     stream(b);
   }
-  (void)now;
 }
 
 void attack_run::receive(bot& b, clock::time_point now) {

@@ -53,7 +53,7 @@ class attack_run {
  private:
   void start(bot& b, clock::time_point now);
   void handle(bot& b, const evsel::network_events& events, clock::time_point now);
-  void on_connected(bot& b, clock::time_point now);
+  void on_connected(bot& b);
   void receive(bot& b, clock::time_point now);
   void push(bot& b);
   void stream(bot& b);
