@@ -3,9 +3,12 @@
 #include <cstddef>
 #include <cstdio>
 #include <optional>
+#include <string>
 
 #include <evsel/endpoint.hpp>
 #include <evsel/error.hpp>
+
+#include "misuse.hpp"
 
 namespace evsel {
 namespace {
@@ -128,6 +131,8 @@ const char* parse_endpoint(std::string_view text, endpoint& result) noexcept {
       return "IPv6 addresses need brackets: [ADDR]:PORT";
     port_text = text.substr(colon + 1);
   }
+  // As in IPv4 parts: a leading zero would read as octal to some parsers (inet_aton).
+  if (port_text.size() > 1 && port_text[0] == '0') return "leading zeros are not allowed in ports";
   const auto port = parse_decimal(port_text, 5);
   if (!port || *port > 65535) return "the port is a number from 0 to 65535";
 
@@ -153,6 +158,28 @@ const char* parse_endpoint(std::string_view text, endpoint& result) noexcept {
   if (const char* why = parse_ipv6(address, v6)) return why;
   result = endpoint::ipv6(v6, static_cast<std::uint16_t>(*port), scope);
   return nullptr;
+}
+
+// The text as an exception quotes it: cut after max_quoted bytes, so that a huge or hostile
+// input does not land whole in a log, and with bytes outside printable ASCII as \xHH.
+std::string quoted(std::string_view text) {
+  constexpr std::size_t max_quoted = 64;
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size() && i < max_quoted; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F && byte != '"' && byte != '\\') {
+      out += static_cast<char>(byte);
+    } else {
+      char escaped[5];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", byte);
+      out += escaped;
+    }
+  }
+  out += '"';
+  if (text.size() > max_quoted) {
+    out += " (" + std::to_string(text.size()) + " bytes, cut)";
+  }
+  return out;
 }
 
 }  // namespace
@@ -191,7 +218,7 @@ endpoint endpoint::parse(std::string_view text, std::error_code& ec) noexcept {
   ec.clear();
   endpoint result;
   if (parse_endpoint(text, result) != nullptr) {
-    ec = make_error_code(errc::invalid_argument);
+    ec = make_error_code(detail::misuse::endpoint_text);
     return {};
   }
   return result;
@@ -200,8 +227,8 @@ endpoint endpoint::parse(std::string_view text, std::error_code& ec) noexcept {
 endpoint endpoint::parse(std::string_view text) {
   endpoint result;
   if (const char* why = parse_endpoint(text, result)) {
-    throw std::system_error(make_error_code(errc::invalid_argument),
-                            "evsel: malformed endpoint \"" + std::string(text) + "\": " + why);
+    throw std::system_error(make_error_code(detail::misuse::endpoint_text),
+                            "evsel::endpoint::parse: " + quoted(text) + ": " + why);
   }
   return result;
 }

@@ -5,6 +5,7 @@
 
 #include <evsel/error.hpp>
 
+#include "misuse.hpp"
 #include "native_errors.hpp"
 
 namespace evsel {
@@ -48,6 +49,42 @@ constexpr condition_info conditions[] = {
 };
 // clang-format on
 
+struct misuse_info {
+  detail::misuse code;
+  errc condition;
+  const char* message;
+};
+
+// clang-format off
+constexpr misuse_info misuses[] = {
+  {detail::misuse::no_buffer,             errc::invalid_argument,        "invalid argument: the data pointer is null or the size is zero"},
+  {detail::misuse::event_mask,            errc::invalid_argument,        "invalid argument: the event mask has bits outside evsel::all_events"},
+  {detail::misuse::record_array,          errc::invalid_argument,        "invalid argument: wait needs a record array and a capacity of at least one"},
+  {detail::misuse::accept_not_listening,  errc::invalid_argument,        "invalid argument: accept on a socket that is not listening"},
+  {detail::misuse::listen_in_wrong_stage, errc::invalid_argument,        "invalid argument: listen on a socket that is connecting, connected or failed"},
+  {detail::misuse::connect_on_listener,   errc::invalid_argument,        "invalid argument: connect on a listening socket"},
+  {detail::misuse::connect_after_failure, errc::invalid_argument,        "invalid argument: connect again after a failed attempt (open a new socket)"},
+  {detail::misuse::buffer_size,           errc::invalid_argument,        "invalid argument: a buffer size must be at least one byte"},
+  {detail::misuse::linger_range,          errc::invalid_argument,        "invalid argument: the linger timeout must be 0 to 65535 seconds"},
+  {detail::misuse::lingering_close,       errc::operation_not_supported, "a linger timeout above zero is not supported: close would block (evsel sockets never block)"},
+  {detail::misuse::keep_alive_timing,     errc::invalid_argument,        "invalid argument: keep-alive needs idle and interval of 1 to 32767 s and 1 to 127 probes"},
+  {detail::misuse::endpoint_text,         errc::invalid_argument,        "invalid argument: malformed endpoint text (expected A.B.C.D:PORT or [IPv6]:PORT)"},
+};
+// clang-format on
+
+const misuse_info* find_misuse(int value) noexcept {
+  for (const misuse_info& info : misuses) {
+    if (static_cast<int>(info.code) == value) return &info;
+  }
+  return nullptr;
+}
+
+// The errc a code of evsel's own category stands for: itself, or the one its misuse is of.
+int condition_of(int value) noexcept {
+  const misuse_info* info = find_misuse(value);
+  return info != nullptr ? static_cast<int>(info->condition) : value;
+}
+
 const condition_info* find(int value) noexcept {
   for (const condition_info& info : conditions) {
     if (static_cast<int>(info.condition) == value) return &info;
@@ -60,18 +97,23 @@ class evsel_category final : public std::error_category {
   const char* name() const noexcept override { return "evsel"; }
 
   std::string message(int value) const override {
+    if (const misuse_info* wrong = find_misuse(value)) return wrong->message;
     const condition_info* info = find(value);
     return info != nullptr ? info->message : "unknown evsel error";
   }
 
   bool equivalent(const std::error_code& code, int condition) const noexcept override {
-    if (code.category() == *this) return code.value() == condition;
+    if (code.category() == *this) return condition_of(code.value()) == condition;
     const condition_info* info = find(condition);
     if (info == nullptr) return false;
     for (std::size_t i = 0; i < info->match_count; ++i) {
       if (code == info->matches[i]) return true;
     }
     return detail::native_code_matches(code, info->condition);
+  }
+
+  std::error_condition default_error_condition(int value) const noexcept override {
+    return {condition_of(value), *this};
   }
 };
 
@@ -81,5 +123,13 @@ const std::error_category& error_category() noexcept {
   static const evsel_category category;
   return category;
 }
+
+namespace detail {
+
+std::error_code make_error_code(misuse m) noexcept {
+  return {static_cast<int>(m), error_category()};
+}
+
+}  // namespace detail
 
 }  // namespace evsel

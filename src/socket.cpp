@@ -8,6 +8,7 @@
 
 #include "engine.hpp"
 #include "injected_faults.hpp"
+#include "misuse.hpp"
 #include "os.hpp"
 #include "poller_core.hpp"
 #include "socket_state.hpp"
@@ -132,6 +133,10 @@ std::size_t fail(std::error_code& ec, errc e) noexcept {
   ec = make_error_code(e);
   return 0;
 }
+std::size_t fail(std::error_code& ec, misuse m) noexcept {
+  ec = make_error_code(m);
+  return 0;
+}
 
 }  // namespace
 }  // namespace detail
@@ -199,7 +204,7 @@ std::error_code socket::listen(int backlog) noexcept {
   const detail::socket_call_lock guard(*state_);
   if (!state_->is_tcp()) return make_error_code(errc::operation_not_supported);
   if (state_->stage != connection_stage::idle && state_->stage != connection_stage::listening) {
-    return make_error_code(errc::invalid_argument);
+    return make_error_code(detail::misuse::listen_in_wrong_stage);
   }
   if (std::error_code ec = detail::os::listen(state_->handle, backlog)) return ec;
   state_->stage = connection_stage::listening;
@@ -213,14 +218,18 @@ std::error_code socket::connect(const endpoint& remote) noexcept {
   socket_state& s = *state_;
   if (remote.family() != s.family) return make_error_code(errc::address_family_not_supported);
   if (!s.is_tcp()) return detail::os::connect(s.handle, remote);
+  // Without a poller nothing else learns that an attempt has ended: ask now, so that a second
+  // connect says already_connected (or that the attempt failed), as recv and send would.
+  detail::refresh_connect(s);
   switch (s.stage) {
     case connection_stage::connecting:
       return make_error_code(errc::connection_in_progress);
     case connection_stage::connected:
       return make_error_code(errc::already_connected);
     case connection_stage::failed:  // portable code opens a new socket (fd-semantics 2.5)
+      return make_error_code(detail::misuse::connect_after_failure);
     case connection_stage::listening:
-      return make_error_code(errc::invalid_argument);
+      return make_error_code(detail::misuse::connect_on_listener);
     case connection_stage::idle:
       break;
   }
@@ -250,7 +259,7 @@ socket socket::accept(endpoint& peer, std::error_code& ec) noexcept {
   if (!detail::open_or_fail(state_, ec)) return {};
   const detail::socket_call_lock guard(*state_);
   if (state_->stage != connection_stage::listening) {
-    detail::fail(ec, errc::invalid_argument);
+    detail::fail(ec, detail::misuse::accept_not_listening);
     return {};
   }
   ec = detail::take_injected_accept_failure();
@@ -280,7 +289,7 @@ std::size_t socket::recv(void* data,
   if (!detail::open_or_fail(state_, ec)) return 0;
   const detail::socket_call_lock guard(*state_);
   // Argument errors re-enable nothing (C29 step 7: a recv failing with WSAEFAULT).
-  if (data == nullptr || size == 0) return detail::fail(ec, errc::invalid_argument);
+  if (data == nullptr || size == 0) return detail::fail(ec, detail::misuse::no_buffer);
   socket_state& s = *state_;
   if (!s.is_tcp()) {
     endpoint ignored;
@@ -298,7 +307,7 @@ std::size_t socket::send(const void* data,
                          message_flags flags) noexcept {
   if (!detail::open_or_fail(state_, ec)) return 0;
   const detail::socket_call_lock guard(*state_);
-  if (data == nullptr && size != 0) return detail::fail(ec, errc::invalid_argument);
+  if (data == nullptr && size != 0) return detail::fail(ec, detail::misuse::no_buffer);
   socket_state& s = *state_;
   if (s.is_tcp()) {
     if ((ec = detail::stream_ready(s, s.send_shut))) return 0;
@@ -318,7 +327,7 @@ std::size_t socket::recv_from(void* data,
   if (!detail::open_or_fail(state_, ec)) return 0;
   const detail::socket_call_lock guard(*state_);
   if (state_->is_tcp()) return detail::fail(ec, errc::operation_not_supported);
-  if (data == nullptr || size == 0) return detail::fail(ec, errc::invalid_argument);
+  if (data == nullptr || size == 0) return detail::fail(ec, detail::misuse::no_buffer);
   return recv_from_impl(data, size, message_flags::none, from, ec);
 }
 
@@ -339,7 +348,7 @@ std::size_t socket::send_to(const void* data,
   if (!detail::open_or_fail(state_, ec)) return 0;
   const detail::socket_call_lock guard(*state_);
   if (state_->is_tcp()) return detail::fail(ec, errc::operation_not_supported);
-  if (data == nullptr && size != 0) return detail::fail(ec, errc::invalid_argument);
+  if (data == nullptr && size != 0) return detail::fail(ec, detail::misuse::no_buffer);
   if (to.family() != state_->family) return detail::fail(ec, errc::address_family_not_supported);
   if (state_->send_shut) return detail::fail(ec, errc::shut_down);
   const std::size_t n = detail::os::send_to(state_->handle, data, size, to, ec);

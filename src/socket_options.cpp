@@ -6,6 +6,7 @@
 #include <evsel/socket.hpp>
 
 #include "engine.hpp"
+#include "misuse.hpp"
 #include "os.hpp"
 #include "socket_state.hpp"
 
@@ -63,12 +64,12 @@ bool socket::no_delay(std::error_code& ec) const noexcept {
 }
 
 std::error_code socket::set_send_buffer_size(int bytes) noexcept {
-  if (bytes <= 0) return make_error_code(errc::invalid_argument);
+  if (bytes <= 0) return make_error_code(detail::misuse::buffer_size);
   return set(state_, option::send_buffer, bytes);
 }
 
 std::error_code socket::set_receive_buffer_size(int bytes) noexcept {
-  if (bytes <= 0) return make_error_code(errc::invalid_argument);
+  if (bytes <= 0) return make_error_code(detail::misuse::buffer_size);
   return set(state_, option::receive_buffer, bytes);
 }
 
@@ -82,8 +83,13 @@ int socket::receive_buffer_size(std::error_code& ec) const noexcept {
 
 std::error_code socket::set_linger(bool enabled, std::chrono::seconds timeout) noexcept {
   if (state_ == nullptr) return make_error_code(errc::not_a_socket);
-  if (timeout.count() < 0 || timeout.count() > 65535)
-    return make_error_code(errc::invalid_argument);
+  if (timeout.count() < 0 || timeout.count() > 65535) {
+    return make_error_code(detail::misuse::linger_range);
+  }
+  // A lingering close blocks until the data is out or the time is up (POSIX), or fails with
+  // would-block and leaves the socket open (Windows, for a non-blocking socket): neither
+  // fits a socket that never blocks, so the one behaviour on every backend is to refuse it.
+  if (enabled && timeout.count() > 0) return make_error_code(detail::misuse::lingering_close);
   return detail::os::set_linger(state_->handle, enabled, timeout);
 }
 
@@ -114,7 +120,7 @@ std::error_code socket::set_keep_alive(std::chrono::seconds idle,
   // before it changed there, and pass unchecked elsewhere.
   if (!valid_keep_alive_time(idle) || !valid_keep_alive_time(interval) || probes < 1 ||
       probes > max_keep_alive_probes) {
-    return make_error_code(errc::invalid_argument);
+    return make_error_code(detail::misuse::keep_alive_timing);
   }
   return detail::os::set_keep_alive(state_->handle, idle, interval, probes);
 }

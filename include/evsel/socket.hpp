@@ -59,8 +59,11 @@ class poller;
 /// Every call reports failures through std::error_code and never throws (except the
 /// throwing open overload). `would block` is an ordinary result: errc::would_block.
 ///
-/// Thread-safety: one socket may be used by one thread at a time, and while it is
-/// registered, not concurrently with poller::wait on its poller.
+/// Thread-safety: calls may come from any thread, also while another thread waits on the
+/// poller the socket is registered with (what a call records ends that wait); each call
+/// takes the poller's lock, so it sees and leaves the socket's state whole. Closing, moving
+/// or destroying the socket must not overlap any other call on it, as with any C++ object
+/// (docs/semantics.md, Threads).
 class EVSEL_EXPORT socket {
  public:
   /// An empty socket (is_open() is false).
@@ -185,7 +188,13 @@ class EVSEL_EXPORT socket {
   int send_buffer_size(std::error_code& ec) const noexcept;
   /// The current SO_RCVBUF.
   int receive_buffer_size(std::error_code& ec) const noexcept;
-  /// SO_LINGER. Enabled with a zero timeout makes close() reset the connection.
+  /// SO_LINGER. Enabled with a zero timeout makes close() reset the connection; disabled
+  /// (the default), close() ends it gracefully and the OS sends what is queued in the
+  /// background. Enabled with a timeout above zero fails with errc::operation_not_supported
+  /// and changes nothing: such a close blocks the thread up to the timeout on POSIX and fails
+  /// with would-block on Windows, and evsel's close() never blocks. To know that the peer got
+  /// everything, shutdown(send) and wait for its close event. Timeouts outside 0 to
+  /// 65535 s fail with errc::invalid_argument.
   [[nodiscard]] std::error_code set_linger(bool enabled, std::chrono::seconds timeout) noexcept;
   /// SO_OOBINLINE: urgent bytes arrive in the normal stream and only read is reported.
   [[nodiscard]] std::error_code set_oob_inline(bool enabled) noexcept;

@@ -123,7 +123,9 @@ TEST_CASE("Malformed endpoint text fails with invalid_argument and a default end
       "[fe80::1%]:80", "[fe80::1%-1]:80", "[fe80::1%+2]:80", "[fe80::1%2%3]:80",
       "[fe80::1%4294967296]:80", "[fe80::1%99999999999]:80", "[%2]:80",
       // trailing garbage
-      "127.0.0.1:80x", "127.0.0.1:80 ", "[::1]:80x", "[::1]:80/", "[::1]x:80", "127.0.0.1:80\n"};
+      "127.0.0.1:80x", "127.0.0.1:80 ", "[::1]:80x", "[::1]:80/", "[::1]x:80", "127.0.0.1:80\n",
+      // leading zeros in ports, as in IPv4 parts
+      "127.0.0.1:080", "[::1]:00", "1.2.3.4:0065535"};
   for (const char* text : malformed) {
     CAPTURE(text);
     std::error_code ec;
@@ -146,6 +148,29 @@ TEST_CASE("The throwing parse names the text in its exception", "[unit][endpoint
     }
   }
   CHECK_THROWS_WITH(endpoint::parse("[::1]:port"), Catch::Contains("[::1]:port"));
+  CHECK_NOTHROW(endpoint::parse("127.0.0.1:0"));
+}
+
+TEST_CASE("The throwing parse quotes a long or binary text cut and escaped", "[unit][endpoint]") {
+  const std::string huge(100000, '9');
+  try {
+    (void)endpoint::parse(huge);
+    FAIL("no exception for malformed text");
+  } catch (const std::system_error& e) {
+    const std::string what = e.what();
+    CAPTURE(what.size());
+    CHECK(what.size() < 400);
+    CHECK(what.find("100000 bytes, cut") != std::string::npos);
+  }
+  try {
+    (void)endpoint::parse(std::string("1.2.3.4:\x01\n\xff", 11));
+    FAIL("no exception for malformed text");
+  } catch (const std::system_error& e) {
+    const std::string what = e.what();
+    CAPTURE(what);
+    CHECK(what.find("\\x01\\x0A\\xFF") != std::string::npos);
+    CHECK(what.find('\n') == std::string::npos);
+  }
   CHECK_NOTHROW(endpoint::parse("127.0.0.1:1"));
   CHECK(endpoint::parse("[::1]:2") == endpoint::loopback(address_family::ipv6, 2));
 }

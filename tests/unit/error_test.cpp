@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // evsel: unit tests of evsel::errc, its category and the portable comparison with OS codes.
+#include <cctype>
 #include <set>
 #include <string>
 #include <system_error>
@@ -10,6 +11,7 @@
 
 #include <evsel/endpoint.hpp>
 #include <evsel/error.hpp>
+#include <evsel/poller.hpp>
 #include <evsel/socket.hpp>
 
 namespace {
@@ -252,4 +254,58 @@ TEST_CASE("Calls on an empty socket report not_a_socket", "[unit][errc]") {
   CHECK(ec == errc::not_a_socket);
   CHECK(ec != errc::invalid_argument);
   CHECK(ec.category() == evsel::error_category());
+}
+
+TEST_CASE("Each misuse says in its message which argument was wrong", "[unit][errc]") {
+  using evsel::address_family;
+  using evsel::protocol;
+  evsel::socket tcp = evsel::socket::open(address_family::ipv4, protocol::tcp);
+  evsel::socket listener = evsel::socket::open(address_family::ipv4, protocol::tcp);
+  REQUIRE_FALSE(listener.bind(evsel::endpoint::loopback(address_family::ipv4, 0)));
+  REQUIRE_FALSE(listener.listen());
+  evsel::poller poller;
+  std::error_code ec;
+  std::vector<std::pair<std::error_code, std::string>> misuses;
+  tcp.recv(nullptr, 1, ec);
+  misuses.emplace_back(ec, "data pointer");
+  misuses.emplace_back(poller.add(tcp, static_cast<evsel::event>(1U << 20)), "event mask");
+  evsel::ready_record record;
+  poller.wait(&record, 0, std::chrono::milliseconds(0), ec);
+  misuses.emplace_back(ec, "record array");
+  (void)tcp.accept(ec);
+  misuses.emplace_back(ec, "not listening");
+  misuses.emplace_back(listener.connect(evsel::endpoint::loopback(address_family::ipv4, 9)),
+                       "listening socket");
+  misuses.emplace_back(tcp.set_send_buffer_size(0), "buffer size");
+  misuses.emplace_back(tcp.set_keep_alive(std::chrono::seconds(0), std::chrono::seconds(1), 1),
+                       "keep-alive");
+  (void)evsel::endpoint::parse("localhost:80", ec);
+  misuses.emplace_back(ec, "endpoint");
+  std::set<std::string> messages;
+  for (const auto& [code, names] : misuses) {
+    CAPTURE(code.message(), names);
+    CHECK(code == errc::invalid_argument);
+    CHECK(code.category() == evsel::error_category());
+    CHECK(matching(code) == std::vector<errc>{errc::invalid_argument});
+    CHECK(code.default_error_condition() == evsel::make_error_condition(errc::invalid_argument));
+    CHECK(code.message().find(names) != std::string::npos);
+    CHECK(messages.insert(code.message()).second);
+  }
+}
+
+TEST_CASE("Every native error reads as a sentence, with the code's name where the OS has none",
+          "[unit][errc]") {
+  evsel::socket first = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
+  REQUIRE_FALSE(first.bind(evsel::endpoint::loopback(evsel::address_family::ipv4, 0)));
+  REQUIRE_FALSE(first.listen());
+  std::error_code ec;
+  const evsel::endpoint taken = first.local_endpoint(ec);
+  evsel::socket second = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::tcp);
+  std::string message = second.bind(taken).message();
+  CAPTURE(message);
+  for (char& c : message) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Words, not only a code name such as "WSAEADDRINUSE (10048)".
+  CHECK(message.find("address") != std::string::npos);
+  CHECK(message.rfind("WSA", 0) == std::string::npos);
+  CHECK(message.find(' ') != std::string::npos);
 }

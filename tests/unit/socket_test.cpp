@@ -192,14 +192,46 @@ TEST_CASE("oob_inline is off by default and can be switched on TCP sockets only"
   CHECK(udp.set_oob_inline(true) == errc::operation_not_supported);
 }
 
-TEST_CASE("set_linger accepts timeouts from 0 to 65535 seconds", "[unit][socket]") {
+TEST_CASE("set_linger takes a zero timeout (reset) or off, and refuses a lingering close",
+          "[unit][socket]") {
   evsel::socket s = evsel::socket::open(address_family::ipv4, protocol::tcp);
   CHECK_FALSE(s.set_linger(true, 0s));
-  CHECK_FALSE(s.set_linger(true, 5s));
-  CHECK_FALSE(s.set_linger(true, 65535s));
   CHECK_FALSE(s.set_linger(false, 0s));
+  CHECK_FALSE(s.set_linger(false, 5s));  // off: the timeout does not matter
+  // A timeout above zero would make close block (POSIX) or fail and leave the socket open
+  // (Windows): refused on every backend, so close never blocks the loop.
+  for (const auto timeout : {1s, 5s, 65535s}) {
+    CAPTURE(timeout.count());
+    const std::error_code refused = s.set_linger(true, timeout);
+    CHECK(refused == errc::operation_not_supported);
+    CHECK(refused.message().find("close would block") != std::string::npos);
+  }
   CHECK(s.set_linger(true, -1s) == errc::invalid_argument);
   CHECK(s.set_linger(true, 65536s) == errc::invalid_argument);
+  CHECK(s.set_linger(true, 65536s).message().find("linger timeout") != std::string::npos);
+}
+
+TEST_CASE("A connected socket that was never registered refuses a second connect as connected",
+          "[unit][socket]") {
+  evsel::socket listener = evsel::socket::open(address_family::ipv4, protocol::tcp);
+  REQUIRE_FALSE(listener.bind(evsel::endpoint::loopback(address_family::ipv4, 0)));
+  REQUIRE_FALSE(listener.listen());
+  std::error_code ec;
+  const evsel::endpoint address = listener.local_endpoint(ec);
+  REQUIRE_FALSE(ec);
+  evsel::socket client = evsel::socket::open(address_family::ipv4, protocol::tcp);
+  REQUIRE_FALSE(client.connect(address));
+  // Once the listener hands the connection out, the handshake is over on loopback.
+  evsel::socket accepted;
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (!accepted.is_open() && std::chrono::steady_clock::now() < until) {
+    accepted = listener.accept(ec);
+    if (!accepted.is_open()) std::this_thread::sleep_for(kPollInterval);
+  }
+  REQUIRE(accepted.is_open());
+  const std::error_code again = client.connect(address);
+  CAPTURE(again.message());
+  CHECK(again == errc::already_connected);
 }
 
 TEST_CASE("set_reuse_address can be switched on and off", "[unit][socket]") {
