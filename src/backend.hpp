@@ -39,6 +39,9 @@ enum class run_status { timeout, progress, woken };
 //       Stops OS reporting before the socket may be closed (G13). r.socket is still set.
 //   bool idle(const registration& r) const noexcept;
 //       True once nothing in the backend refers to r any more, so it may be freed.
+//   void release_detached() noexcept;
+//       Without blocking, lets go of what still refers to detached registrations (runs
+//       Asio's cancelled waits), so that they become idle. Called while no wait is in run.
 //   run_status run(std::chrono::milliseconds timeout, std::error_code& ec,
 //                  std::unique_lock<std::mutex>& held) noexcept;
 //       Blocks up to timeout (negative: forever) for OS notifications, records what they

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <new>
 
 #include <evsel/error.hpp>
 
 #include "intrusive_list.hpp"
+#include "misuse.hpp"
 #include "os.hpp"
 
 namespace evsel::detail {
@@ -44,6 +47,16 @@ engine::engine() {
 }
 
 engine::~engine() {
+  // Going on would free the backend under the waiting thread (a use-after-free in Asio's
+  // reactor, a closed handle on Windows): the misuse is stopped here, where it happens.
+  if (waits_in_progress_.load(std::memory_order_acquire) != 0) {
+    std::fputs(
+        "evsel: a poller was destroyed while another thread was inside poller::wait on it; "
+        "wake() that thread and let its wait return before destroying the poller\n",
+        stderr);
+    std::fflush(stderr);
+    std::abort();
+  }
   const std::lock_guard<std::mutex> hold(lock_);
   while (registration* r = core_.first()) {
     if (r->socket != nullptr) {
@@ -55,6 +68,10 @@ engine::~engine() {
     core_.unlink(*r);
     // Backend parts of a registration (an Asio descriptor) must go before the backend;
     // handlers still pending in it are destroyed with it, never run.
+    delete r;
+  }
+  while (registration* r = detached_) {
+    detached_ = r->detached_next;
     delete r;
   }
   backend_.reset();
@@ -74,7 +91,7 @@ registration* engine::lookup(socket_state* s, std::error_code& ec) const noexcep
 
 std::error_code engine::add(socket_state* s, event mask, void* context) noexcept {
   if (s == nullptr) return make_error_code(errc::not_a_socket);
-  if (!valid_mask(mask)) return make_error_code(errc::invalid_argument);
+  if (!valid_mask(mask)) return make_error_code(misuse::event_mask);
   const std::lock_guard<std::mutex> hold(lock_);
   const std::lock_guard<std::mutex> no_socket_call(s->unowned_lock);
   // Claimed before anything else, so that two pollers cannot both take the socket.
@@ -122,7 +139,7 @@ std::error_code engine::modify(socket_state* s,
   const std::lock_guard<std::mutex> hold(lock_);
   registration* r = lookup(s, ec);
   if (r == nullptr) return ec;
-  if (!valid_mask(mask)) return make_error_code(errc::invalid_argument);
+  if (!valid_mask(mask)) return make_error_code(misuse::event_mask);
   const event old_mask = r->mask;
   r->mask = mask;
   if ((ec = backend_->update(*r))) {
@@ -153,26 +170,40 @@ void engine::detach(registration& r) noexcept {
   r.socket->owner.store(nullptr, std::memory_order_release);
   r.socket = nullptr;
   live_.fetch_sub(1, std::memory_order_relaxed);
+  core_.unlink(r);
   if (backend_->idle(r)) {
-    core_.unlink(r);
     delete &r;
-  } else {
-    has_detached_ = true;  // freed by free_idle once the backend lets go of it
+    return;
+  }
+  // Freed by free_idle once the backend lets go of it. On a list of its own, so that the
+  // next wait walks what was removed, not everything registered.
+  push_front(detached_, r, &registration::detached_next);
+  ++detached_count_;
+  // Without a wait nothing runs the backend: a long run of removes would hold every
+  // registration (and Asio's cancelled waits) until the next wait. While no wait has the
+  // turn, nothing else runs it either, so this thread may.
+  if (detached_count_ >= most_detached && !turn_taken_) {
+    backend_->release_detached();
+    free_idle();
   }
 }
 
+std::size_t engine::held() noexcept {
+  const std::lock_guard<std::mutex> hold(lock_);
+  std::size_t count = detached_count_;
+  for (const registration* r = core_.first(); r != nullptr; r = r->all_next) ++count;
+  return count;
+}
+
 void engine::free_idle() noexcept {
-  if (!has_detached_) return;
-  has_detached_ = false;
-  registration* next = nullptr;
-  for (registration* r = core_.first(); r != nullptr; r = next) {
-    next = r->all_next;
-    if (r->socket != nullptr) continue;
+  for (registration** link = &detached_; *link != nullptr;) {
+    registration* const r = *link;
     if (backend_->idle(*r)) {
-      core_.unlink(*r);
+      *link = r->detached_next;
+      --detached_count_;
       delete r;
     } else {
-      has_detached_ = true;
+      link = &r->detached_next;
     }
   }
 }
@@ -181,9 +212,18 @@ std::size_t engine::wait(ready_record* out,
                          std::size_t capacity,
                          std::chrono::milliseconds timeout,
                          std::error_code& ec) noexcept {
+  // Counted before anything else, for the destructor's check (a poller destroyed under a
+  // wait); the count ends after the last access to the engine, the turn's release.
+  struct counted {
+    std::atomic<unsigned>& count;
+    explicit counted(std::atomic<unsigned>& c) noexcept : count(c) {
+      count.fetch_add(1, std::memory_order_acq_rel);
+    }
+    ~counted() { count.fetch_sub(1, std::memory_order_acq_rel); }
+  } const in_progress(waits_in_progress_);
   ec.clear();
   if (out == nullptr || capacity == 0) {
-    ec = make_error_code(errc::invalid_argument);
+    ec = make_error_code(misuse::record_array);
     return 0;
   }
   using clock = std::chrono::steady_clock;
@@ -193,11 +233,35 @@ std::size_t engine::wait(ready_record* out,
   // The clock is read only when a deadline needs it: a busy server waits a lot.
   const bool timed = !forever && timeout != std::chrono::milliseconds::zero();
   const clock::time_point deadline = timed ? clock::now() + timeout : clock::time_point{};
-  // A wait that had to wait for its turn has used up part of its time.
-  std::unique_lock<std::mutex> turn(wait_turn_, std::try_to_lock);
-  const bool waited_for_turn = !turn.owns_lock();
-  if (waited_for_turn) turn.lock();
   std::unique_lock<std::mutex> held(lock_);
+  // Waits take turns, and the timeout bounds the whole call: a wait behind another one
+  // returns 0 at its own deadline (at once for zero) if its turn has not come by then.
+  const bool waited_for_turn = turn_taken_;
+  if (waited_for_turn) {
+    const auto turn_came = [this] { return !turn_taken_; };
+    if (forever) {
+      turn_free_.wait(held, turn_came);
+    } else if (!timed || !turn_free_.wait_until(held, deadline, turn_came)) {
+      return 0;
+    }
+  }
+  turn_taken_ = true;
+  // Destroyed before `held` lets go of the lock, on every return.
+  struct turn_release {
+    engine& e;
+    ~turn_release() {
+      e.turn_taken_ = false;
+      // All: one woken waiter may be giving up at its deadline just now.
+      e.turn_free_.notify_all();
+    }
+  } const release_turn{*this};
+  // A wake that came with the last wait's records is reported now, before anything else,
+  // and without taking records: they stay for the next wait.
+  if (wake_kept_) {
+    wake_kept_ = false;
+    return 0;
+  }
+  // A wait that had to wait for its turn has used up part of its time.
   for (bool first = !waited_for_turn;; first = false) {
     // Even with records waiting, the backend gets a look (without blocking), so that
     // sockets re-recorded by the application's own calls never starve the others.
@@ -213,10 +277,20 @@ std::size_t engine::wait(ready_record* out,
     const run_status status = backend_->run(left, ec, held);
     blocked_waiter_ = false;
     if (resting_ != nullptr) end_due_rests();
-    free_idle();
-    if (ec) return 0;
+    if (detached_ != nullptr) free_idle();
+    // A wake is never swallowed: reported by this wait's 0 if it has no records, otherwise
+    // kept for the next wait, which returns 0 at once (records come first, and neither
+    // starves the other under a storm of wakes).
+    if (ec) {
+      wake_kept_ = wake_kept_ || status == run_status::woken;
+      return 0;
+    }
     const std::size_t count = core_.collect(out, capacity);
-    if (count != 0 || status == run_status::woken) return count;
+    if (status == run_status::woken) {
+      wake_kept_ = count != 0;
+      return count;
+    }
+    if (count != 0) return count;
     // Notifications that recorded nothing (a condition consumed meanwhile, a disabled
     // bit) are not a reason to return: wait on until the deadline.
     if (!forever && (!timed || clock::now() >= deadline)) return 0;

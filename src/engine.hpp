@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <optional>
@@ -25,7 +26,7 @@ namespace evsel::detail {
 // Threads: one mutex guards the poller's state and the state of its registered sockets.
 // add, modify, remove and the socket calls on registered sockets take it; wait holds it
 // except while it blocks in the OS (the backend lets go of it there), so any thread may
-// change registrations while another waits. Waits take turns (wait_turn_).
+// change registrations while another waits. Waits take turns (turn_taken_).
 class engine {
  public:
   engine();  // throws std::system_error
@@ -42,6 +43,8 @@ class engine {
                    std::error_code& ec) noexcept;
   void wake() noexcept { backend_->wake(); }
   std::size_t size() const noexcept { return live_.load(std::memory_order_relaxed); }
+  // Registrations not freed yet, live or detached (evsel::testing::registrations_held).
+  std::size_t held() noexcept;
 
   std::mutex& lock() noexcept { return lock_; }
 
@@ -62,6 +65,7 @@ class engine {
   void notify_waiter() noexcept {
     if (blocked_waiter_ && core_.has_queued()) backend_->nudge();
   }
+  // Frees the detached registrations the backend has let go of: walks only those.
   void free_idle() noexcept;
   // Accept under descriptor exhaustion (docs/semantics.md, "Running out of descriptors").
   void rest_accept(registration& r) noexcept;
@@ -71,13 +75,25 @@ class engine {
 
   static constexpr std::chrono::milliseconds first_accept_rest{50};
   static constexpr std::chrono::milliseconds longest_accept_rest{1000};
+  // Detached registrations that, with no wait to run the backend, make remove let the
+  // backend release them: what add/remove without waits can hold stays bounded.
+  static constexpr std::size_t most_detached = 1024;
 
   std::mutex lock_;
-  std::mutex wait_turn_;  // one waiter at a time; taken before lock_
   poller_core core_;
   std::optional<backend> backend_;
   std::atomic<std::size_t> live_{0};
-  bool has_detached_ = false;
+  // Calls of wait under way, counted before they touch anything: the destructor's check.
+  std::atomic<unsigned> waits_in_progress_{0};
+  // Detached registrations not yet idle (registration::detached_next), off the all-list.
+  registration* detached_ = nullptr;
+  std::size_t detached_count_ = 0;
+  // Waits take turns: one holds the turn, the others wait on turn_free_ until it ends or
+  // their own deadline passes (a timeout bounds the whole call).
+  bool turn_taken_ = false;
+  std::condition_variable turn_free_;
+  // A wake that came with records: they were returned, so the next wait reports the wake.
+  bool wake_kept_ = false;
   bool blocked_waiter_ = false;      // a wait is inside backend_->run
   registration* resting_ = nullptr;  // listeners resting (registration::resting_next)
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // evsel: evsel::poller, the public face of the engine.
 #include <evsel/poller.hpp>
+#include <evsel/testing.hpp>
 
 #include "engine.hpp"
 
@@ -47,5 +48,13 @@ std::size_t poller::size() const noexcept {
 const char* poller::backend_name() noexcept {
   return detail::backend::name;
 }
+
+namespace testing {
+
+std::size_t registrations_held(const poller& p) noexcept {
+  return p.impl_->engine.held();
+}
+
+}  // namespace testing
 
 }  // namespace evsel

@@ -31,9 +31,11 @@ struct registration {
   registration* ready_prev = nullptr;
   registration* ready_next = nullptr;
   bool queued = false;
-  // All registrations of the poller, live or detached but not yet freed.
+  // All live registrations of the poller.
   registration* all_prev = nullptr;
   registration* all_next = nullptr;
+  // Detached but still referred to by the backend: the engine's list of those to free.
+  registration* detached_next = nullptr;
   // A listener whose accept failed for lack of descriptors rests: accept is not recorded
   // (nor waited for) until rest_until, so that a queued connection cannot make the wait
   // spin. Each failure in a row doubles the rest (engine::rest_accept).

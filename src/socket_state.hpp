@@ -30,6 +30,10 @@ struct socket_state {
   // Only a socket that called connect gets a connect event; an accepted one never does (C20).
   bool connected_by_connect = false;
   bool oob_inline = false;
+  // Native backend, listener: the OS reported accept and no accept has succeeded since, so
+  // Wine may never report it again (W10). Kept with the socket, as the OS keeps its state:
+  // a remove and add must not forget it.
+  bool accept_unanswered = false;
   bool receive_shut = false;  // emulated on every backend, see socket::shutdown
   bool send_shut = false;
   // The peer sent FIN or reset the connection. The close event is due once no unread data

@@ -13,6 +13,12 @@
 
 namespace evsel {
 
+class poller;
+namespace testing {
+// A test hook documented in <evsel/testing.hpp>; declared here so that poller can let it in.
+EVSEL_EXPORT std::size_t registrations_held(const poller& p) noexcept;
+}  // namespace testing
+
 /// One socket's events as returned by poller::wait: the events and their errors, plus the
 /// context value given to poller::add.
 struct ready_record : network_events {
@@ -42,6 +48,10 @@ class EVSEL_EXPORT poller {
   /// Throws std::system_error if the OS refuses the resources a poller needs.
   poller();
   /// Unregisters every socket still registered (they stay open and usable).
+  /// No other call on this poller may be in progress. Destroying it while another thread
+  /// is inside wait() would free what that wait uses, so it is diagnosed in every build: a
+  /// message naming the misuse goes to stderr and the process ends with std::abort. Let
+  /// the waiting thread return first (wake() it and join it).
   ~poller();
   poller(const poller&) = delete;
   poller& operator=(const poller&) = delete;
@@ -62,22 +72,30 @@ class EVSEL_EXPORT poller {
   /// As above, also replacing the context value.
   [[nodiscard]] std::error_code modify(socket& s, event mask, void* context) noexcept;
 
-  /// Stops reporting `s`; no later wait returns a record for it. Errors:
+  /// Stops reporting `s`; no later wait returns a record for it. What the registration
+  /// holds is freed here, or (where the backend still has cancelled waits queued) by a
+  /// later wait or remove: add/remove without waits holds a bounded amount. Errors:
   /// errc::not_a_socket, errc::not_registered.
   [[nodiscard]] std::error_code remove(socket& s) noexcept;
 
   /// Waits up to `timeout` (poller::infinite: forever; zero: just look) until at least one
   /// registered socket has events, or wake() is called. Fills up to `capacity` records
-  /// and returns their number; 0 means timeout or wake. When more sockets are ready than
-  /// fit, the next wait continues with the ones left out.
+  /// and returns their number. When more sockets are ready than fit, the next wait
+  /// continues with the ones left out.
+  /// Returns 0 exactly when the timeout passed or a wake is reported. A wake is never
+  /// swallowed: a wait that has records returns them and keeps the wake pending, so the
+  /// next wait returns 0 at once (and takes no records; they stay for the wait after it).
+  /// Waits on one poller take turns; the timeout bounds the whole call, the wait for the
+  /// turn included (zero never waits for another thread's wait to end).
   /// Errors: errc::invalid_argument for a null `out` or zero `capacity`, or an OS error.
   std::size_t wait(ready_record* out,
                    std::size_t capacity,
                    std::chrono::milliseconds timeout,
                    std::error_code& ec) noexcept;
 
-  /// Makes a blocked wait() return (or the next one, if none is blocked). Coalesced, never
-  /// lost. Callable from any thread.
+  /// Makes a blocked wait() return 0 (or the next one, if none is blocked). Coalesced,
+  /// never lost: a wait that has records when the wake comes returns them, and the wait
+  /// after it returns 0 at once. Callable from any thread.
   void wake() noexcept;
 
   /// Number of registered sockets.
@@ -87,6 +105,7 @@ class EVSEL_EXPORT poller {
   static const char* backend_name() noexcept;
 
  private:
+  friend std::size_t testing::registrations_held(const poller& p) noexcept;
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -2,9 +2,11 @@
 // evsel: fault injection for tests of an application's error handling.
 #pragma once
 
+#include <cstddef>
 #include <system_error>
 
 #include <evsel/export.hpp>
+#include <evsel/poller.hpp>
 
 /// Hooks for testing how an application handles failures that the OS makes hard to
 /// produce on demand (a descriptor limit reached in accept, for example, which under Wine
@@ -17,5 +19,11 @@ namespace evsel::testing {
 /// rests, see docs/semantics.md); the OS itself sees no accept call. A count of 0 disarms.
 /// Not for production code.
 EVSEL_EXPORT void fail_next_accepts(unsigned count, std::error_code error) noexcept;
+
+/// How many registrations `p` holds: one per registered socket, plus those of removed or
+/// closed sockets that the backend has not let go of yet (Asio frees one only once its
+/// cancelled waits have run). For checking that add/remove cycles do not pile up memory.
+/// Not for production code.
+EVSEL_EXPORT std::size_t registrations_held(const poller& p) noexcept;
 
 }  // namespace evsel::testing

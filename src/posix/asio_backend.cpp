@@ -134,13 +134,50 @@ bool backend::idle(const registration& base) const noexcept {
   return r.pending == 0 && !r.deferred;
 }
 
+void backend::release_detached() noexcept {
+  // Detached connections still in the deferred list: look_at_deferred would skip them.
+  asio_registration** link = &deferred_head_;
+  deferred_tail_ = nullptr;
+  while (asio_registration* r = *link) {
+    if (r->socket == nullptr) {
+      *link = r->deferred_next;
+      r->deferred_next = nullptr;
+      r->deferred = false;
+      r->woken = false;
+    } else {
+      deferred_tail_ = r;
+      link = &r->deferred_next;
+    }
+  }
+  // Their cancelled waits are queued in the io_context: run what is ready, without
+  // blocking, on this thread, which holds the engine's lock. Whatever else runs meanwhile
+  // (a live socket's wait, a wake) does what it would do in the next run: it records, and a
+  // wake is kept for that run to report.
+  lock_held_ = true;
+  try {
+    constexpr std::size_t most = 16384;
+    for (std::size_t done = 0; done < most && io_.poll_one() != 0; ++done) {
+    }
+  } catch (...) {
+    // What is left runs in the next wait.
+  }
+  lock_held_ = false;
+  if (io_.stopped()) io_.restart();
+}
+
+std::unique_lock<std::mutex> backend::handler_lock() noexcept {
+  // In run() the waiting thread lets go of the engine's lock and each handler takes it; in
+  // release_detached() the thread running the handlers holds it.
+  return lock_held_ ? std::unique_lock<std::mutex>() : std::unique_lock<std::mutex>(*engine_lock_);
+}
+
 run_status backend::run(std::chrono::milliseconds timeout,
                         std::error_code& ec,
                         std::unique_lock<std::mutex>& held) noexcept {
-  woken_ = false;
   std::size_t handled = 0;
   look_at_deferred();
-  if (core_.has_queued()) timeout = std::chrono::milliseconds::zero();  // found by a look
+  // Found by a look, or a wake that release_detached ran: nothing to block for.
+  if (core_.has_queued() || woken_) timeout = std::chrono::milliseconds::zero();
   // Handlers run inside run_one/poll_one, on this thread; each takes the lock for itself.
   engine_lock_ = held.mutex();
   held.unlock();
@@ -162,7 +199,8 @@ run_status backend::run(std::chrono::milliseconds timeout,
   held.lock();
   if (io_.stopped()) io_.restart();
   look_at_deferred();  // the connections the reactor woke, all with one poll
-  if (woken_) return run_status::woken;
+  // Also a wake that release_detached ran since the last run.
+  if (std::exchange(woken_, false)) return run_status::woken;
   return handled != 0 ? run_status::progress : run_status::timeout;
 }
 
@@ -172,7 +210,7 @@ void backend::wake() noexcept {
   try {
     boost::asio::post(io_, [this] {
       wake_pending_.store(false, std::memory_order_release);
-      const std::lock_guard<std::mutex> hold(*engine_lock_);
+      const std::unique_lock<std::mutex> hold = handler_lock();
       woken_ = true;
     });
   } catch (...) {
@@ -184,7 +222,7 @@ void backend::nudge() noexcept {
   if (nudge_pending_) return;
   try {
     boost::asio::post(io_, [this] {
-      const std::lock_guard<std::mutex> hold(*engine_lock_);
+      const std::unique_lock<std::mutex> hold = handler_lock();
       nudge_pending_ = false;
     });
     nudge_pending_ = true;
@@ -455,7 +493,7 @@ void backend::start_wait(asio_registration& r, wait_kind kind) noexcept {
       boost::asio::posix::descriptor_base::wait_error};
   try {
     r.descriptor.async_wait(types[kind], [this, &r, kind](const boost::system::error_code& ec) {
-      const std::lock_guard<std::mutex> hold(*engine_lock_);
+      const std::unique_lock<std::mutex> hold = handler_lock();
       on_ready(r, kind, ec == boost::asio::error::operation_aborted);
     });
     r.waiting[kind] = true;

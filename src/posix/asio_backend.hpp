@@ -34,6 +34,7 @@ class backend {
   std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
   bool idle(const registration& r) const noexcept;
+  void release_detached() noexcept;
   run_status run(std::chrono::milliseconds timeout,
                  std::error_code& ec,
                  std::unique_lock<std::mutex>& held) noexcept;
@@ -60,6 +61,7 @@ class backend {
   void look_at_deferred() noexcept;
   void look_then_arm(asio_registration& r, posix::input_hint hint) noexcept;
   void on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept;
+  std::unique_lock<std::mutex> handler_lock() noexcept;
 
   poller_core& core_;
   boost::asio::io_context io_;
@@ -73,7 +75,9 @@ class backend {
   std::size_t attached_ = 0;
   std::atomic<bool> wake_pending_{false};
   bool nudge_pending_ = false;  // guarded by the engine's lock
-  bool woken_ = false;
+  bool woken_ = false;          // a wake handler ran: the next run reports it
+  // release_detached runs handlers on a thread that holds the engine's lock already.
+  bool lock_held_ = false;
   // The engine's lock while run() lets go of it: handlers take it for their turn.
   std::mutex* engine_lock_ = nullptr;
 };

@@ -18,12 +18,22 @@ std::error_code last_error() noexcept {
   return native_error(WSAGetLastError());
 }
 
-// A listener has a connection to accept (a zero-timeout WSAPoll).
-bool connection_queued(SOCKET listener) noexcept {
+// Whether `events` hold for `s` now: a zero-timeout WSAPoll.
+bool holds_now(SOCKET s, SHORT events) noexcept {
   WSAPOLLFD query{};
-  query.fd = listener;
-  query.events = POLLRDNORM;
-  return WSAPoll(&query, 1, 0) == 1 && (query.revents & POLLRDNORM) != 0;
+  query.fd = s;
+  query.events = events;
+  return WSAPoll(&query, 1, 0) == 1 && (query.revents & events) != 0;
+}
+
+// A listener has a connection to accept.
+bool connection_queued(SOCKET listener) noexcept {
+  return holds_now(listener, POLLRDNORM);
+}
+
+// Send space for a connected socket, or any UDP one.
+bool writable(SOCKET s) noexcept {
+  return holds_now(s, POLLWRNORM);
 }
 
 // Reads and drops what is queued (data after an emulated shutdown(receive)).
@@ -35,23 +45,36 @@ void discard_input(SOCKET s) noexcept {
 
 }  // namespace
 
-struct backend::win_registration final : registration {
+// An event object and the thread-pool wait that watches it. Both are kept for the next
+// registration when a socket leaves, never closed while the poller lives: Wine's wait thread
+// goes on waiting on a handle for a while after its wait was stopped and closed, and a
+// handle value closed meanwhile and given to a new socket was then lost to that socket
+// (WSAENOTSOCK on live sockets with several pollers in several threads, W13). A reused pair
+// also spares two kernel objects (two wineserver round trips under Wine) per connection.
+struct backend::watch {
   backend* home = nullptr;
   WSAEVENT event = WSA_INVALID_EVENT;
   // Fires once when event is set; the waiting thread arms it again after it has asked the
   // kernel what happened (which resets event), so a signalled socket is queued only once.
-  PTP_WAIT watcher = nullptr;
+  PTP_WAIT waiter = nullptr;
+  // The registration it serves, or null while it is free; guarded by home->signalled_lock_,
+  // so that a callback that comes late (Wine can start one after the wait was stopped and
+  // waited out) queues nobody, or the new owner, whose enumeration then finds nothing.
+  win_registration* owner = nullptr;
+  watch* next_free = nullptr;
+
+  static VOID CALLBACK on_signalled(PTP_CALLBACK_INSTANCE, PVOID self, PTP_WAIT, TP_WAIT_RESULT) {
+    auto& w = *static_cast<watch*>(self);
+    w.home->queue_signalled(w);
+  }
+};
+
+struct backend::win_registration final : registration {
+  watch* watched = nullptr;
   bool signalled = false;  // in home->signalled_; guarded by home->signalled_lock_
-  // Listener: accept was enumerated and no accept has succeeded since.
-  bool accept_unanswered = false;
   // Listener in home->looked_at_: see look_at_stuck_listeners.
   bool looked_at = false;
   win_registration* next_looked_at = nullptr;
-
-  static VOID CALLBACK on_signalled(PTP_CALLBACK_INSTANCE, PVOID self, PTP_WAIT, TP_WAIT_RESULT) {
-    auto& r = *static_cast<win_registration*>(self);
-    r.home->queue_signalled(r);
-  }
 };
 
 backend::backend(poller_core& core) : core_(core) {
@@ -63,7 +86,54 @@ backend::backend(poller_core& core) : core_(core) {
 }
 
 backend::~backend() {
+  while (watch* w = free_watches_) {
+    free_watches_ = w->next_free;
+    CloseThreadpoolWait(w->waiter);  // stopped when it was freed
+    WSACloseEvent(w->event);
+    delete w;
+  }
   CloseHandle(signal_event_);
+}
+
+backend::watch* backend::take_watch(std::error_code& ec) noexcept {
+  if (watch* w = free_watches_) {
+    free_watches_ = w->next_free;
+    return w;
+  }
+  auto* w = new (std::nothrow) watch;
+  if (w == nullptr) {
+    ec = make_error_code(std::errc::not_enough_memory);
+    return nullptr;
+  }
+  w->home = this;
+  w->event = WSACreateEvent();
+  if (w->event == WSA_INVALID_EVENT) {
+    ec = last_error();
+    delete w;
+    return nullptr;
+  }
+  w->waiter = CreateThreadpoolWait(&watch::on_signalled, w, nullptr);
+  if (w->waiter == nullptr) {
+    ec = native_error(static_cast<int>(GetLastError()));
+    WSACloseEvent(w->event);
+    delete w;
+    return nullptr;
+  }
+  return w;
+}
+
+void backend::free_watch(watch& w) noexcept {
+  // Stop the wait and wait out a callback already running; one that Wine starts later finds
+  // no owner (see watch).
+  SetThreadpoolWait(w.waiter, nullptr, nullptr);
+  WaitForThreadpoolWaitCallbacks(w.waiter, TRUE);
+  {
+    std::lock_guard<std::mutex> hold(signalled_lock_);
+    w.owner = nullptr;
+  }
+  WSAResetEvent(w.event);
+  w.next_free = free_watches_;
+  free_watches_ = &w;
 }
 
 std::error_code backend::reserve_room(std::size_t sockets) noexcept {
@@ -79,9 +149,12 @@ std::error_code backend::reserve_room(std::size_t sockets) noexcept {
   return {};
 }
 
-void backend::queue_signalled(win_registration& r) noexcept {
+void backend::queue_signalled(watch& w) noexcept {
   {
     std::lock_guard<std::mutex> hold(signalled_lock_);
+    win_registration* const owner = w.owner;
+    if (owner == nullptr) return;
+    win_registration& r = *owner;
     if (!r.signalled) {
       signalled_.push_back(&r);  // never allocates: attach reserved room for every socket
       r.signalled = true;
@@ -101,28 +174,28 @@ std::error_code backend::select(win_registration& r) noexcept {
   // After an emulated shutdown(receive), arriving data must still be taken off the socket,
   // or Wine would hold back the peer's close forever (W1).
   if (s.receive_shut && s.is_tcp()) wanted |= event::read;
-  if (WSAEventSelect(s.handle, r.event, static_cast<long>(wanted)) != 0) return last_error();
+  if (WSAEventSelect(s.handle, r.watched->event, static_cast<long>(wanted)) != 0) {
+    return last_error();
+  }
   return {};
 }
 
 std::error_code backend::attach(registration& base) noexcept {
   auto& r = static_cast<win_registration&>(base);
-  r.home = this;
   if (const std::error_code ec = reserve_room(attached_ + 1)) return ec;
-  r.event = WSACreateEvent();
-  if (r.event == WSA_INVALID_EVENT) return last_error();
-  r.watcher = CreateThreadpoolWait(&win_registration::on_signalled, &r, nullptr);
-  if (r.watcher == nullptr) {
-    const std::error_code ec = native_error(static_cast<int>(GetLastError()));
-    WSACloseEvent(r.event);
+  std::error_code ec;
+  r.watched = take_watch(ec);
+  if (r.watched == nullptr) return ec;
+  {
+    std::lock_guard<std::mutex> hold(signalled_lock_);
+    r.watched->owner = &r;
+  }
+  if ((ec = select(r))) {
+    free_watch(*r.watched);
+    r.watched = nullptr;
     return ec;
   }
-  if (const std::error_code ec = select(r)) {
-    CloseThreadpoolWait(r.watcher);
-    WSACloseEvent(r.event);
-    return ec;
-  }
-  SetThreadpoolWait(r.watcher, r.event, nullptr);
+  SetThreadpoolWait(r.watched->waiter, r.watched->event, nullptr);
   ++attached_;
   synchronize(r);
   return {};
@@ -141,11 +214,9 @@ void backend::detach(registration& base) noexcept {
   // (G13). What the kernel recorded stays with the socket, as on every backend.
   WSAEventSelect(r.socket->handle, nullptr, 0);
   stop_looking_at(r);
-  // Stop the watcher and wait out a callback already running, so none touches r later.
-  SetThreadpoolWait(r.watcher, nullptr, nullptr);
-  WaitForThreadpoolWaitCallbacks(r.watcher, TRUE);
-  CloseThreadpoolWait(r.watcher);
-  r.watcher = nullptr;
+  // After free_watch no callback queues r again.
+  free_watch(*r.watched);
+  r.watched = nullptr;
   {
     std::lock_guard<std::mutex> hold(signalled_lock_);
     if (r.signalled) {
@@ -153,8 +224,6 @@ void backend::detach(registration& base) noexcept {
       r.signalled = false;
     }
   }
-  WSACloseEvent(r.event);
-  r.event = WSA_INVALID_EVENT;
   --attached_;
 }
 
@@ -168,9 +237,43 @@ void backend::synchronize(win_registration& r) noexcept {
   // after an accept that failed, Wine never re-enables accept (W10), and after a rest
   // (engine::rest_accept) Windows has already spent its report. What evsel's own record
   // holds disabled stays silent (record() drops it), as on every backend.
-  if (s.stage == connection_stage::listening) (void)record_accept_if_queued(r);
+  if (s.stage == connection_stage::listening) {
+    (void)record_accept_if_queued(r);
+    // The looks of W10 went with an earlier registration; the OS still holds accept.
+    if (s.accept_unanswered) start_looking_at(r);
+  }
   if (s.receive_shut && s.is_tcp()) discard_input(s.handle);
+  record_what_holds(r);
   record_close_if_due(r);
+}
+
+void backend::record_what_holds(win_registration& r) noexcept {
+  const socket_state& s = *r.socket;
+  // Windows records read and write at WSAEventSelect when they hold, but evsel learns of it
+  // through the thread-pool wait, after add or modify has returned (and Wine computes it
+  // later still): a zero wait right after would miss what poller.hpp promises is recorded
+  // at once. So look now; the kernel's own report comes later and finds the bits disabled.
+  if (s.is_tcp() && s.stage != connection_stage::connected) return;
+  const event open = r.recordable();
+  event found = event::none;
+  if (has_any(open, event::read) && !s.receive_shut) {
+    std::error_code ec;
+    if (os::available(s.handle, ec) > 0 && !ec) found |= event::read;
+  }
+  // A connected socket's connect outcome holds too, and comes with write in one record
+  // (C25, C55). The WSAPoll costs Wine one spurious signal (W9), at selection changes only.
+  if (s.is_tcp() && s.connected_by_connect) found |= open & event::connect;
+  if (has_any(open, event::write) && writable(s.handle)) found |= event::write;
+  core_.record(r, found);
+}
+
+bool backend::record_read_if_queued(win_registration& r) noexcept {
+  const socket_state& s = *r.socket;
+  if (!has_any(r.recordable(), event::read) || s.receive_shut) return false;
+  std::error_code ec;
+  if (os::available(s.handle, ec) == 0 || ec) return false;
+  core_.record(r, event::read);
+  return true;
 }
 
 bool backend::record_accept_if_queued(win_registration& r) noexcept {
@@ -187,15 +290,21 @@ void backend::record_close_if_due(win_registration& r) noexcept {
   // Windows records close at the FIN even with data unread (C36); evsel holds it back until
   // the data has been read, so that closing on it loses nothing.
   std::error_code ec;
-  if (!s.receive_shut && os::available(s.handle, ec) > 0 && !ec) return;
+  if (!s.receive_shut && os::available(s.handle, ec) > 0 && !ec) {
+    // Then read must come, or neither does: Wine can report a reset as FD_CLOSE alone and
+    // never signal FD_READ for the data before it, nor again after a recv on the reset
+    // socket. record() drops read if it is not selected or is disabled.
+    core_.record(r, event::read);
+    return;
+  }
   core_.record(r, event::close, s.close_error);
 }
 
 void backend::enumerate(win_registration& r) noexcept {
   socket_state& s = *r.socket;
   WSANETWORKEVENTS found{};
-  if (WSAEnumNetworkEvents(s.handle, r.event, &found) != 0) {
-    WSAResetEvent(r.event);  // nothing to learn from a handle the kernel refuses
+  if (WSAEnumNetworkEvents(s.handle, r.watched->event, &found) != 0) {
+    WSAResetEvent(r.watched->event);  // nothing to learn from a handle the kernel refuses
     return;
   }
   auto bits = static_cast<event>(found.lNetworkEvents) & all_events;
@@ -238,7 +347,7 @@ void backend::enumerate(win_registration& r) noexcept {
     // recorded only while a connection waits. Either way the kernel will not report this
     // listener again before an accept call, so a report with nothing queued means looking.
     if (connection_queued(s.handle)) {
-      r.accept_unanswered = true;
+      s.accept_unanswered = true;
     } else {
       bits &= ~event::accept;
       start_looking_at(r);
@@ -281,7 +390,7 @@ run_status backend::run(std::chrono::milliseconds timeout,
   // takes all of them, so none starves behind a busy one (G14, C13).
   for (win_registration* r : batch_) {
     enumerate(*r);
-    SetThreadpoolWait(r->watcher, r->event, nullptr);
+    SetThreadpoolWait(r->watched->waiter, r->watched->event, nullptr);
   }
   batch_.clear();
   return wake_pending_.exchange(false) ? run_status::woken : run_status::progress;
@@ -297,25 +406,51 @@ void backend::nudge() noexcept {
   SetEvent(signal_event_);  // run then finds an empty batch and returns progress
 }
 
-void backend::after_recv(registration& base, const io_result& /*result*/) noexcept {
-  // The kernel records read and oob again if they still hold; only a held close is ours.
-  record_close_if_due(static_cast<win_registration&>(base));
+void backend::after_recv(registration& base, const io_result& result) noexcept {
+  auto& r = static_cast<win_registration&>(base);
+  // The kernel records read again after a recv that leaves data, but evsel hears of it
+  // through the thread pool, after the recv has returned (later still under Wine), so a
+  // zero wait right after would miss it; and it re-enables FD_READ only on a normal recv,
+  // never on the recv of the urgent byte (rule 1 wants read back after either). So look:
+  // for free after a peek (the data is still there), with FIONREAD after the recv of the
+  // urgent byte or one that filled the buffer. One that returned less than asked most
+  // likely emptied the queue: looking there would cost every recv an ioctl (a wineserver
+  // round trip under Wine) to find nothing, and data arriving later is new data, which the
+  // kernel reports. UDP is left to the kernel: a datagram read is whole either way.
+  if (r.socket->is_tcp() && !result.ec && result.bytes > 0) {
+    const bool urgent = has_flag(result.flags, message_flags::oob);
+    if (has_flag(result.flags, message_flags::peek) && !urgent) {
+      core_.record(r, event::read);
+    } else if (urgent || result.bytes == result.requested) {
+      (void)record_read_if_queued(r);
+    }
+  }
+  record_close_if_due(r);
 }
 
 void backend::after_accept(registration& base, const io_result& result) noexcept {
   auto& r = static_cast<win_registration&>(base);
+  socket_state& s = *r.socket;
   if (!result.ec) {
-    r.accept_unanswered = false;
+    s.accept_unanswered = false;
     stop_looking_at(r);
+    // A connection still queued is recorded at once, as the kernel's own report reaches
+    // evsel only later (see after_recv): one WSAPoll per accept, none for the last one of
+    // an accept loop (it fails with would_block).
+    (void)record_accept_if_queued(r);
     return;
   }
+  // An accept that failed without taking a connection (one aborted meanwhile, an injected
+  // failure that the OS never saw) leaves the others queued: accept was re-enabled, so
+  // record it now. Not for would_block (nothing was queued) nor for a rest (record drops it).
+  if (result.ec != errc::would_block) (void)record_accept_if_queued(r);
   // Accept was reported and the accept failed: nothing to take (a stale report), or no
   // descriptor for it. Windows re-enables accept on this call anyway; Wine 8.0 re-enables it
   // only on an accept that succeeds, so it never reports this listener again (W10). And
   // after a rest (engine::rest_accept) even Windows has nothing left to report: it reported
   // the still queued connection again right after the failure, while accept rested. So
   // look at the listener ourselves until an accept succeeds.
-  if (r.accept_unanswered) start_looking_at(r);
+  if (s.accept_unanswered) start_looking_at(r);
 }
 
 void backend::start_looking_at(win_registration& r) noexcept {

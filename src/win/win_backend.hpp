@@ -34,6 +34,7 @@ class backend {
   std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
   bool idle(const registration&) const noexcept { return true; }
+  void release_detached() noexcept {}  // detach already waited out the watcher's callback
   run_status run(std::chrono::milliseconds timeout,
                  std::error_code& ec,
                  std::unique_lock<std::mutex>& held) noexcept;
@@ -47,12 +48,17 @@ class backend {
 
  private:
   struct win_registration;
+  struct watch;
 
   std::error_code select(win_registration& r) noexcept;
   void synchronize(win_registration& r) noexcept;
   void enumerate(win_registration& r) noexcept;
   void record_close_if_due(win_registration& r) noexcept;
-  void queue_signalled(win_registration& r) noexcept;
+  void record_what_holds(win_registration& r) noexcept;
+  bool record_read_if_queued(win_registration& r) noexcept;
+  void queue_signalled(watch& w) noexcept;
+  watch* take_watch(std::error_code& ec) noexcept;
+  void free_watch(watch& w) noexcept;
   std::error_code reserve_room(std::size_t sockets) noexcept;
   void start_looking_at(win_registration& r) noexcept;
   void stop_looking_at(win_registration& r) noexcept;
@@ -70,6 +76,7 @@ class backend {
   std::mutex signalled_lock_;
   std::vector<win_registration*> signalled_;  // guarded by signalled_lock_
   std::vector<win_registration*> batch_;      // the waiting thread's copy, reused
+  watch* free_watches_ = nullptr;             // see watch: kept, never closed, until the end
   std::size_t attached_ = 0;
   // Listeners Wine may have stopped reporting (W10), looked at every look_interval_ ms.
   win_registration* looked_at_ = nullptr;

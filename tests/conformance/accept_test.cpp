@@ -2,6 +2,8 @@
 // evsel: the accept event and accepted sockets (fd-semantics.md section 4.B, rule 6).
 #include <catch2/catch.hpp>
 
+#include <evsel/testing.hpp>
+
 #include "support/harness.hpp"
 
 using namespace evsel_test;
@@ -168,4 +170,58 @@ TEST_CASE("Data that arrived before accept is reported when the accepted socket 
   REQUIRE_FALSE(poller.add(accepted, event::read | event::write | event::close, &accepted));
   CHECK(log.next(&accepted).occurred == (event::read | event::write));
   CHECK(recv_exact(accepted, 5) == "early");
+}
+
+// A queued connection holds at add, and still after an accept that leaves one: the first
+// zero wait returns accept (poller.hpp: recorded at once; "zero: just look").
+TEST_CASE("A zero wait right after add or after an accept that leaves one queued returns accept",
+          "[conformance][accept][C21][C22][C52]") {
+  for (int round = 0; round < 5; ++round) {
+    evsel::socket listener = make_listener();
+    evsel::socket client1 = start_connect(listener);
+    evsel::socket client2 = start_connect(listener);
+    REQUIRE(wait_alone(client1, event::connect).has(event::connect));
+    REQUIRE(wait_alone(client2, event::connect).has(event::connect));
+    evsel::poller poller;
+    event_log log(poller);
+    REQUIRE_FALSE(poller.add(listener, event::accept, &listener));
+    CHECK(look_once(poller, &listener).occurred == event::accept);
+    std::error_code ec;
+    evsel::socket first = listener.accept(ec);
+    REQUIRE_FALSE(ec);
+    CHECK(look_once(poller, &listener).occurred == event::accept);
+    evsel::socket second = listener.accept(ec);
+    REQUIRE_FALSE(ec);
+    CHECK(log.quiet(&listener, ms(50)).occurred == event::none);
+  }
+}
+
+// The listener's history must not be lost with its registration: after remove and add,
+// an accept that fails without taking a connection (here an injected connection_aborted,
+// which the OS never sees) re-enables accept, and the connections still queued bring it back.
+TEST_CASE("After remove and add a failed accept with connections queued brings accept back",
+          "[conformance][accept][C21][C52]") {
+  evsel::socket listener = make_listener();
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(listener, event::accept, &listener));
+  evsel::socket client1 = start_connect(listener);
+  REQUIRE(wait_alone(client1, event::connect).has(event::connect));
+  CHECK(log.next(&listener).occurred == event::accept);
+  REQUIRE_FALSE(poller.remove(listener));
+  REQUIRE_FALSE(poller.add(listener, event::accept, &listener));
+  CHECK(log.quiet(&listener).occurred == event::none);  // delivered, not re-enabled
+  evsel::socket client2 = start_connect(listener);
+  REQUIRE(wait_alone(client2, event::connect).has(event::connect));
+  evsel::testing::fail_next_accepts(1, make_error_code(std::errc::connection_aborted));
+  std::error_code ec;
+  CHECK_FALSE(listener.accept(ec).is_open());
+  CHECK(ec == evsel::errc::connection_aborted);
+  CHECK(log.next(&listener).occurred == event::accept);
+  evsel::socket first = listener.accept(ec);
+  CHECK_FALSE(ec);
+  CHECK(log.next(&listener).occurred == event::accept);
+  evsel::socket second = listener.accept(ec);
+  CHECK_FALSE(ec);
+  CHECK(log.quiet(&listener).occurred == event::none);
 }

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 // evsel: registration, mask changes, removal and closing (fd-semantics.md section 4.A).
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -268,4 +274,38 @@ TEST_CASE("A registered socket keeps its registration when moved", "[conformance
   CHECK(log.next(&pair.server).occurred == event::read);  // the context stays what it was
   CHECK(poller.remove(moved) == std::error_code{});
   CHECK(poller.remove(moved) == evsel::errc::not_registered);
+}
+
+namespace {
+constexpr const char* destroyed_under_wait_case =
+    "(child) A poller destroyed while another thread waits on it";
+}  // namespace
+
+// Run only in a child process by the test below: the process must not survive it.
+TEST_CASE("(child) A poller destroyed while another thread waits on it", "[.][child]") {
+  auto* poller = new evsel::poller;
+  std::thread waiter([poller] {
+    std::array<evsel::ready_record, 4> ready;
+    std::error_code ec;
+    (void)poller->wait(ready.data(), ready.size(), evsel::poller::infinite, ec);
+  });
+  waiter.detach();
+  std::this_thread::sleep_for(300ms);  // the waiter blocks by now
+  delete poller;                       // the misuse: ends the process
+  std::this_thread::sleep_for(500ms);
+  std::fputs("child: still running after the poller was destroyed\n", stderr);
+  std::fflush(stderr);
+  std::_Exit(0);
+}
+
+// Destroying a poller while a wait is in progress on it is a misuse (docs/semantics.md,
+// Threads) that would corrupt memory; it is diagnosed at once, in every build.
+TEST_CASE("Destroying a poller while another thread waits on it stops the process and says why",
+          "[conformance][lifecycle][threads]") {
+  const child_outcome child = run_test_case_in_child(destroyed_under_wait_case, 20s);
+  INFO("child status " << child.status << ", stderr:\n" << child.error_output);
+  CHECK(child.finished);
+  CHECK(child.abnormal);
+  CHECK(child.error_output.find("destroyed while") != std::string::npos);
+  CHECK(child.error_output.find("still running") == std::string::npos);
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // evsel: the oob event: one urgent byte, inline mode (section 4.G, rule 8).
+#include <string>
+
 #include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
@@ -7,6 +9,17 @@
 using namespace evsel_test;
 using evsel::event;
 using evsel::message_flags;
+
+namespace {
+
+// "abc" in the stream, then the urgent byte 'X'.
+void send_abc_then_urgent(tcp_pair& pair) {
+  send_all(pair.client, "abc");
+  std::error_code ec;
+  CHECK(pair.client.send("X", 1, ec, message_flags::oob) == 1);
+}
+
+}  // namespace
 
 TEST_CASE("One urgent byte is reported once as oob and read with the oob flag",
           "[conformance][oob][C41]") {
@@ -90,9 +103,8 @@ TEST_CASE("A recv that stops at the urgent mark brings oob back",
   evsel::poller poller;
   event_log log(poller);
   REQUIRE_FALSE(poller.add(pair.server, event::read | event::oob, &pair.server));
-  send_all(pair.client, "abc");
+  send_abc_then_urgent(pair);
   std::error_code ec;
-  CHECK(pair.client.send("X", 1, ec, message_flags::oob) == 1);
   CHECK(log.next(&pair.server).occurred == (event::read | event::oob));
   char buffer[16];
   CHECK(pair.server.recv(buffer, sizeof buffer, ec) == 3);  // a recv stops at the mark
@@ -101,4 +113,37 @@ TEST_CASE("A recv that stops at the urgent mark brings oob back",
   CHECK(pair.server.recv(&urgent, 1, ec, message_flags::oob) == 1);
   CHECK(urgent == 'X');
   CHECK(log.quiet(&pair.server).occurred == event::none);
+}
+
+// Rule 1: a recv that leaves data brings read back, the recv of the urgent byte too.
+// Windows' kernel re-enables FD_READ only on a normal recv; evsel must not inherit that.
+TEST_CASE("Reading the urgent byte first brings read back for the data before it",
+          "[conformance][oob][C41]") {
+  for (int round = 0; round < 5; ++round) {
+    tcp_pair pair = make_tcp_pair();
+    evsel::poller poller;
+    event_log log(poller);
+    REQUIRE_FALSE(poller.add(pair.server, event::read | event::oob, &pair.server));
+    send_abc_then_urgent(pair);
+    std::error_code ec;
+    event seen = event::none;
+    while (seen != (event::read | event::oob)) {
+      const auto record = log.first(&pair.server);
+      REQUIRE(record);
+      seen |= record->occurred;
+    }
+    char urgent = 0;
+    CHECK(pair.server.recv(&urgent, 1, ec, message_flags::oob) == 1);
+    CHECK(urgent == 'X');
+    // At once (the recv recorded it), and in any case before long.
+    const evsel::network_events at_once = look_once(poller, &pair.server);
+    const evsel::network_events got =
+        at_once.occurred == event::none ? log.next(&pair.server) : at_once;
+    CHECK(got.occurred == event::read);
+    CHECK(at_once.occurred == event::read);
+    char buffer[16];
+    CHECK(pair.server.recv(buffer, sizeof buffer, ec) == 3);
+    CHECK(std::string(buffer, 3) == "abc");
+    CHECK(log.quiet(&pair.server, ms(100)).occurred == event::none);
+  }
 }

@@ -93,3 +93,30 @@ TEST_CASE("read is never reported for the end of the stream", "[conformance][rea
   REQUIRE_FALSE(poller.modify(pair.server, event::read | event::close));
   CHECK(log.next(&pair.server).occurred == event::close);
 }
+
+// poller.hpp: conditions that already hold are recorded at once, and a zero wait just looks.
+// Under Wine the native backend's first zero wait used to come back empty (the kernel's
+// report reaches it through a thread-pool wait, later). Several rounds: it was a race.
+TEST_CASE("A zero wait right after add or after a recv or peek that leaves data returns read",
+          "[conformance][read][C29][C30]") {
+  for (int round = 0; round < 10; ++round) {
+    tcp_pair pair = make_tcp_pair();
+    send_all(pair.client, "0123456789");
+    wait_until_available(pair.server, 10);
+    evsel::poller poller;
+    event_log log(poller);
+    REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
+    CHECK(look_once(poller, &pair.server).occurred == event::read);
+    char buffer[4];
+    std::error_code ec;
+    CHECK(pair.server.recv(buffer, sizeof buffer, ec) == 4);  // leaves 6
+    REQUIRE_FALSE(ec);
+    CHECK(look_once(poller, &pair.server).occurred == event::read);
+    CHECK(pair.server.recv(buffer, 1, ec, evsel::message_flags::peek) == 1);
+    CHECK(look_once(poller, &pair.server).occurred == event::read);
+    CHECK(pair.server.recv(buffer, 2, ec) == 2);  // leaves 4
+    CHECK(look_once(poller, &pair.server).occurred == event::read);
+    CHECK(recv_exact(pair.server, 4) == "6789");
+    CHECK(log.quiet(&pair.server, ms(50)).occurred == event::none);
+  }
+}

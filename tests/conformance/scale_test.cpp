@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // evsel: many sockets on one poller: no 64-socket limit, and nobody starves (G14, C13).
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -7,6 +9,8 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+
+#include <evsel/testing.hpp>
 
 #include "support/harness.hpp"
 
@@ -120,4 +124,39 @@ TEST_CASE("A socket flooded at the first position never starves the others",
   CHECK(reported_others == others);
   for (std::size_t i = 1; i <= others; ++i) CHECK(seen[i] == 1);
   CHECK(seen[0] >= 1);
+}
+
+// A registration removed (or closed) without a wait afterwards is freed at once where the
+// backend lets go of it, and otherwise within a bounded number of removes: a program that
+// adds and removes for a long time without waiting holds no more than it registers.
+TEST_CASE("add and remove without a wait in between do not pile up registrations",
+          "[conformance][scale][rule9]") {
+  // Under Wine every cycle is several wineserver round trips: fewer, but the same check.
+  const std::size_t cycles = is_wine() ? 3000 : 20000;
+  constexpr std::size_t bound = 2048;  // far below the cycles, far above what a batch holds
+  tcp_pair pair = make_tcp_pair();
+  evsel::socket datagrams = make_udp();
+  evsel::poller poller;
+  tcp_pair stays = make_tcp_pair();
+  REQUIRE_FALSE(poller.add(stays.server, event::read, &stays.server));
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < cycles; ++i) {
+    // Both with waits outstanding when removed: read for the connection, read for UDP.
+    REQUIRE_FALSE(poller.add(pair.server, event::read | event::write | event::close, &pair));
+    REQUIRE_FALSE(poller.add(datagrams, event::read, &datagrams));
+    REQUIRE_FALSE(poller.remove(pair.server));
+    REQUIRE_FALSE(poller.remove(datagrams));
+    if (i % 256 == 0) most = std::max(most, evsel::testing::registrations_held(poller));
+  }
+  most = std::max(most, evsel::testing::registrations_held(poller));
+  INFO("at most " << most << " registrations held over " << cycles << " cycles");
+  CHECK(poller.size() == 1);
+  CHECK(most <= bound);
+  // A few waits let go of the rest: only the live registration stays.
+  std::array<evsel::ready_record, 4> ready;
+  for (int i = 0; i < 10 && evsel::testing::registrations_held(poller) > 1; ++i) {
+    std::error_code ec;
+    (void)poller.wait(ready.data(), ready.size(), 10ms, ec);
+  }
+  CHECK(evsel::testing::registrations_held(poller) == 1);
 }

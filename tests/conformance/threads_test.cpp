@@ -275,3 +275,47 @@ TEST_CASE("A wait that waited for its turn still ends by its own deadline",
   CHECK(waited < 1650ms);
   CHECK_FALSE(ec);
 }
+
+// The timeout bounds the whole call, the wait for the turn included: behind another thread's
+// infinite wait, a zero or 100 ms wait returns 0 by its own deadline.
+TEST_CASE("A zero or 100 ms wait behind another thread's infinite wait ends by its deadline",
+          "[conformance][threads][wake]") {
+  evsel::poller poller;
+  for (const ms timeout : {ms(0), ms(100)}) {
+    INFO("timeout " << timeout.count() << " ms");
+    std::atomic<bool> first_returned{false};
+    std::thread first([&] {
+      std::array<evsel::ready_record, 4> ready;
+      std::error_code ec;
+      (void)poller.wait(ready.data(), ready.size(), evsel::poller::infinite, ec);
+      first_returned = true;
+    });
+    // Keeps the test bounded should the second wait block behind the first: a wake after 3 s.
+    std::atomic<bool> done{false};
+    std::thread backstop([&] {
+      const auto until = std::chrono::steady_clock::now() + 3s;
+      while (!done && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+      if (!done) poller.wake();
+    });
+    std::this_thread::sleep_for(200ms);  // the first wait has its turn by now
+    std::array<evsel::ready_record, 4> ready;
+    std::error_code ec;
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(poller.wait(ready.data(), ready.size(), timeout, ec) == 0);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK_FALSE(ec);
+    CHECK_FALSE(first_returned.load());  // it did not get the turn by the first one ending
+    done = true;
+    backstop.join();
+    // Ends the first wait; should it have ended already, the next wait uses up this wake.
+    const auto end_first = std::chrono::steady_clock::now() + expect_window;
+    while (!first_returned && std::chrono::steady_clock::now() < end_first) {
+      poller.wake();
+      std::this_thread::sleep_for(20ms);
+    }
+    first.join();
+    CHECK(waited < 1000ms);
+    CHECK(waited >= timeout - 10ms);
+    (void)poller.wait(ready.data(), ready.size(), 0ms, ec);  // takes a leftover wake
+  }
+}

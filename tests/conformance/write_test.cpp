@@ -130,3 +130,17 @@ TEST_CASE("A send that would block before registration leads to one write event"
   CHECK(drain_and_count_writes(pair.client, sent, log, &pair.server) == 1);
   CHECK(log.quiet(&pair.server).occurred == event::none);
 }
+
+// write is recorded once when connected (rule 1), and a condition that holds at add is
+// recorded at once (poller.hpp): the first zero wait returns it, and only that one.
+TEST_CASE("A zero wait right after add of a connected socket returns write once",
+          "[conformance][write][C26]") {
+  for (int round = 0; round < 10; ++round) {
+    tcp_pair pair = make_tcp_pair();
+    evsel::poller poller;
+    event_log log(poller);
+    REQUIRE_FALSE(poller.add(pair.server, event::read | event::write | event::close, &pair.server));
+    CHECK(look_once(poller, &pair.server).occurred == event::write);
+    CHECK(log.quiet(&pair.server, ms(50)).occurred == event::none);
+  }
+}

@@ -185,6 +185,30 @@ evsel::socket& hold_one_record(evsel::poller& poller, evsel::socket& a, evsel::s
   return record.context == &a ? b : a;
 }
 
+evsel::network_events look_once(evsel::poller& poller, const void* context) {
+  std::array<evsel::ready_record, 16> records;
+  std::error_code ec;
+  const std::size_t n = poller.wait(records.data(), records.size(), ms::zero(), ec);
+  require_ok(ec, "poller::wait");
+  evsel::network_events seen;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (records[i].context == context) merge(seen, records[i]);
+  }
+  return seen;
+}
+
+void wait_until_available(evsel::socket& s, std::size_t count) {
+  const auto deadline = clock::now() + expect_window;
+  for (;;) {
+    std::error_code ec;
+    const std::size_t queued = s.available(ec);
+    require_ok(ec, "available");
+    if (queued >= count) return;
+    if (clock::now() >= deadline) FAIL("only " << queued << " of " << count << " bytes came");
+    std::this_thread::sleep_for(ms(1));
+  }
+}
+
 bool event_log::pump(ms timeout) {
   std::array<evsel::ready_record, 16> records;
   std::error_code ec;

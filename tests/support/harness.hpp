@@ -40,6 +40,17 @@ int open_descriptor_count();
 // CPU time this process has used (user plus system), for "no busy loop" checks.
 double process_cpu_seconds();
 
+// How a child process ended (run_test_case_in_child).
+struct child_outcome {
+  bool finished = false;     // it ended by itself within the time given (else it was killed)
+  bool abnormal = false;     // it ended by a signal or with a non-zero exit status
+  int status = 0;            // the exit status, or the signal number on POSIX
+  std::string error_output;  // everything it wrote to stderr
+};
+// Runs this test program again with only the test case `name` (usually a hidden one, tagged
+// [.]), for what must end the process (a misuse that aborts). Killed after `timeout`.
+child_outcome run_test_case_in_child(const std::string& name, ms timeout);
+
 // A TCP socket's keep-alive timing as the OS reports it (TCP_KEEPIDLE or macOS's
 // TCP_KEEPALIVE, TCP_KEEPINTVL, TCP_KEEPCNT).
 struct keep_alive_timing {
@@ -135,6 +146,12 @@ std::size_t fill_until_blocked(evsel::socket& s);
 void abort_connection(evsel::socket& s);
 // Waits until `s` (unregistered) reports `mask` on a private poller; returns what came.
 evsel::network_events wait_alone(evsel::socket& s, event mask, ms timeout = expect_window);
+
+// One wait(..., 0ms, ...) on `poller` ("zero: just look"): the union of what it returned
+// for `context`. Records for other contexts are dropped.
+evsel::network_events look_once(evsel::poller& poller, const void* context);
+// Waits (bounded, without selecting anything) until `s` has at least `count` bytes queued.
+void wait_until_available(evsel::socket& s, std::size_t count);
 
 // One wait with room for a single record, while `a` and `b` (registered with their own
 // addresses as context) both have events: one record is returned, the other stays recorded

@@ -17,14 +17,23 @@
 // clang-format on
 #else
 #include <dirent.h>
+#include <signal.h>
+#include <spawn.h>
 
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+extern char** environ;  // for posix_spawn: the child runs with this process's environment
 #endif
+
+#include <chrono>
+#include <thread>
+#include <vector>
 
 namespace evsel_test {
 
@@ -98,6 +107,103 @@ double process_cpu_seconds() {
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 #endif
+}
+
+child_outcome run_test_case_in_child(const std::string& name, ms timeout) {
+  child_outcome outcome;
+#if defined(_WIN32)
+  wchar_t exe[32768];
+  const DWORD exe_length = GetModuleFileNameW(nullptr, exe, 32768);
+  REQUIRE((exe_length > 0 && exe_length < 32768));
+  wchar_t directory[MAX_PATH + 1];
+  wchar_t path[MAX_PATH + 1];
+  REQUIRE(GetTempPathW(MAX_PATH + 1, directory) != 0);
+  REQUIRE(GetTempFileNameW(directory, L"evs", 0, path) != 0);
+  SECURITY_ATTRIBUTES inherit{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
+  HANDLE errors =
+      CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit,
+                  CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, nullptr);
+  REQUIRE(errors != INVALID_HANDLE_VALUE);
+  HANDLE nothing =
+      CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE, 0, &inherit, OPEN_EXISTING, 0, nullptr);
+  REQUIRE(nothing != INVALID_HANDLE_VALUE);
+  // Test case names hold no quotes: one quoted argument each.
+  std::wstring command = L"\"" + std::wstring(exe) + L"\" \"";
+  for (const char c : name) command += static_cast<wchar_t>(static_cast<unsigned char>(c));
+  command += L"\"";
+  STARTUPINFOW startup{};
+  startup.cb = sizeof startup;
+  startup.dwFlags = STARTF_USESTDHANDLES;
+  startup.hStdInput = nothing;
+  startup.hStdOutput = nothing;
+  startup.hStdError = errors;
+  PROCESS_INFORMATION child{};
+  const BOOL started = CreateProcessW(exe, &command[0], nullptr, nullptr, TRUE, 0, nullptr, nullptr,
+                                      &startup, &child);
+  CloseHandle(nothing);
+  REQUIRE(started);
+  const DWORD timeout_ms = static_cast<DWORD>(timeout.count());
+  outcome.finished = WaitForSingleObject(child.hProcess, timeout_ms) == WAIT_OBJECT_0;
+  if (!outcome.finished) {
+    TerminateProcess(child.hProcess, 99);
+    WaitForSingleObject(child.hProcess, INFINITE);
+  }
+  DWORD code = 0;
+  GetExitCodeProcess(child.hProcess, &code);
+  CloseHandle(child.hThread);
+  CloseHandle(child.hProcess);
+  outcome.status = static_cast<int>(code);
+  outcome.abnormal = code != 0;
+  SetFilePointer(errors, 0, nullptr, FILE_BEGIN);
+  char buffer[4096];
+  DWORD got = 0;
+  while (ReadFile(errors, buffer, sizeof buffer, &got, nullptr) && got != 0) {
+    outcome.error_output.append(buffer, got);
+  }
+  CloseHandle(errors);  // deletes the file
+#else
+  char path[] = "/tmp/evsel-child-XXXXXX";
+  const int errors = mkstemp(path);
+  REQUIRE(errors >= 0);
+  posix_spawn_file_actions_t actions;
+  REQUIRE(posix_spawn_file_actions_init(&actions) == 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, errors, 2);
+  std::string exe = "/proc/self/exe";
+  std::vector<char*> argv{&exe[0], const_cast<char*>(name.c_str()), nullptr};
+  pid_t pid = -1;
+  const int spawned = posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(spawned == 0);
+  int status = 0;
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  pid_t ended = 0;
+  while ((ended = waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(ms(10));
+  }
+  outcome.finished = ended == pid;
+  if (ended == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  if (WIFSIGNALED(status)) {
+    outcome.abnormal = true;
+    outcome.status = WTERMSIG(status);
+  } else if (WIFEXITED(status)) {
+    outcome.status = WEXITSTATUS(status);
+    outcome.abnormal = outcome.status != 0;
+  }
+  lseek(errors, 0, SEEK_SET);
+  char buffer[4096];
+  ssize_t got = 0;
+  while ((got = read(errors, buffer, sizeof buffer)) > 0) {
+    outcome.error_output.append(buffer, static_cast<std::size_t>(got));
+  }
+  close(errors);
+  unlink(path);
+#endif
+  return outcome;
 }
 
 namespace {
