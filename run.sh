@@ -91,8 +91,9 @@ compare_lists() {
 }
 
 cmd_test() {
-  # iproute2 and nftables: the packet-loss test's network namespace.
-  need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}" pkgconf \
+  # iproute2 and nftables: the packet-loss test's network namespace; python3: the peer of
+  # tests/conformance/reset_peer.sh.
+  need_packages "${linux_packages[@]}" "${client_packages[@]}" "${windows_packages[@]}" pkgconf python3 \
     yamllint iproute2 nftables clang libclang-rt-14-dev
   mkdir -p "$build"
   : >"$build/summary.txt"

@@ -69,6 +69,10 @@ namespace evsel::detail {
 // the backends): stage becomes connected, or failed with connect_error.
 void refresh_connect(socket_state& s) noexcept;
 
+// A connect attempt ended with `outcome` (empty: it succeeded), as the OS reported it; only a
+// connecting socket changes stage.
+void settle_connect(socket_state& s, const std::error_code& outcome) noexcept;
+
 // The connection ended (end of stream when `ec` is empty, or a reset/abort): the close
 // condition holds from now on, and a connection error stays for later recv/send calls.
 void note_connection_lost(socket_state& s, const std::error_code& ec) noexcept;

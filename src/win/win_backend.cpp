@@ -285,8 +285,10 @@ bool backend::record_accept_if_queued(win_registration& r) noexcept {
 }
 
 void backend::record_close_if_due(win_registration& r) noexcept {
-  const socket_state& s = *r.socket;
-  if (!s.peer_closed || !has_any(r.recordable(), event::close)) return;
+  socket_state& s = *r.socket;
+  // peer_closed, or a reset that evsel took from the OS while data was queued (settle_connect):
+  // the kernel may never report a close for that one (Wine reports it as FD_CONNECT's error).
+  if ((!s.peer_closed && !s.sticky_error) || !has_any(r.recordable(), event::close)) return;
   // Windows records close at the FIN even with data unread (C36); evsel holds it back until
   // the data has been read, so that closing on it loses nothing.
   std::error_code ec;
@@ -297,6 +299,7 @@ void backend::record_close_if_due(win_registration& r) noexcept {
     core_.record(r, event::read);
     return;
   }
+  note_connection_lost(s, s.sticky_error);  // all read: the reset has ended it
   core_.record(r, event::close, s.close_error);
 }
 
@@ -309,13 +312,11 @@ void backend::enumerate(win_registration& r) noexcept {
   }
   auto bits = static_cast<event>(found.lNetworkEvents) & all_events;
   if (has_any(bits, event::connect)) {
-    if (const int code = found.iErrorCode[FD_CONNECT_BIT]) {
-      s.stage = connection_stage::failed;
-      s.connect_error = native_error(code);
+    const int code = found.iErrorCode[FD_CONNECT_BIT];
+    settle_connect(s, code != 0 ? native_error(code) : std::error_code{});
+    if (s.stage == connection_stage::failed) {
       core_.record(r, event::connect, s.connect_error);
       bits &= ~event::connect;
-    } else if (s.stage == connection_stage::connecting) {
-      s.stage = connection_stage::connected;
     }
   }
   if (has_any(bits, event::close)) {

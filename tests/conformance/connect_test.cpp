@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // evsel: the connect event: success, refusal, failure at once, timing (section 4.C, rule 4).
+#include <string>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "support/harness.hpp"
@@ -176,4 +179,35 @@ TEST_CASE("The whole lifecycle works the same over IPv6", "[conformance][connect
   CHECK(log.quiet(&accepted).occurred == event::none);
   CHECK(recv_exact(accepted, 1) == "1");
   CHECK(log.next(&accepted).occurred == event::close);
+}
+
+// The peer accepts, answers and resets before evsel looks at the connecting socket (a server
+// that turns a client away with a message does this; under Wine a Linux peer is that fast).
+// The OS then has no peer address any more and SO_ERROR says reset: that is a connection
+// made and lost, not a failed connect. connect carries no error, the answer is read, and the
+// reset ends the connection as close (rules 4 and 5).
+TEST_CASE("Reset before evsel looked: connect succeeds and the data comes before close",
+          "[conformance][connect][close][C23][C39]") {
+  const std::string reply = "hello world\n";
+  for (int round = 0; round < 5; ++round) {
+    evsel::socket listener = make_listener();
+    evsel::socket client = start_connect(listener);
+    evsel::socket accepted = accept_one(listener);
+    send_all(accepted, reply);
+    abort_connection(accepted);
+    std::this_thread::sleep_for(settle_window);  // the reset reaches the client meanwhile
+    evsel::poller poller;
+    event_log log(poller);
+    REQUIRE_FALSE(poller.add(client, all_events, &client));
+    const connection_story story = follow_until_close(log, client);
+    INFO("round " << round << ": events " << to_string(story.seen) << ", data '" << story.data
+                  << "', connect error '" << story.connect_error.message() << "', close error '"
+                  << story.close_error.message() << "'");
+    CHECK(answered_then_reset(story, reply));
+    std::error_code ec;
+    char byte = 0;
+    client.recv(&byte, 1, ec);
+    CHECK((ec == errc::connection_reset || (is_wine() && !ec)));
+    CHECK(log.quiet(&client, ms(50)).occurred == event::none);
+  }
 }

@@ -254,3 +254,28 @@ evsel::network_events event_log::next(const void* context, ms timeout) {
 }
 
 }  // namespace evsel_test
+
+namespace evsel_test {
+
+connection_story follow_until_close(event_log& log, evsel::socket& s) {
+  connection_story story;
+  for (int records = 0; records < 10 && !story.has(event::close); ++records) {
+    const auto record = log.first(&s);
+    if (!record) break;  // nothing more within expect_window
+    story.seen |= record->occurred;
+    if (record->has(event::connect)) story.connect_error = record->error(event::connect);
+    if (record->has(event::read)) story.data += drain(s);
+    if (record->has(event::close)) story.close_error = record->error(event::close);
+  }
+  return story;
+}
+
+bool answered_then_reset(const connection_story& story, const std::string& reply) {
+  const bool dropped =
+      !is_wine() && std::string(platform_name()) == "Windows" && story.data.empty();
+  return story.has(event::connect) && !story.connect_error && (story.has(event::read) || dropped) &&
+         (story.data == reply || dropped) && story.has(event::close) &&
+         (story.close_error == evsel::errc::connection_reset || (is_wine() && !story.close_error));
+}
+
+}  // namespace evsel_test

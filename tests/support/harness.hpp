@@ -182,6 +182,22 @@ class event_log {
   std::map<const void*, std::deque<evsel::ready_record>> pending_;
 };
 
+// What a connection's records said until close: the union of the events, the errors of
+// connect and close, and the data read (drain) on each read. At most ten records, each
+// within expect_window.
+struct connection_story {
+  event seen = event::none;
+  std::error_code connect_error;
+  std::error_code close_error;
+  std::string data;
+  bool has(event e) const { return (seen & e) == e; }
+};
+connection_story follow_until_close(event_log& log, evsel::socket& s);
+// A connection that answered `reply` and was then reset, as the story tells it: connect
+// without an error, the reply, then close with connection_reset. Windows may drop the reply
+// at the reset; Wine 8.0 may report the reset as a graceful close (W2).
+bool answered_then_reset(const connection_story& story, const std::string& reply);
+
 }  // namespace evsel_test
 
 namespace evsel {
