@@ -36,6 +36,12 @@ bool writable(SOCKET s) noexcept {
   return holds_now(s, POLLWRNORM);
 }
 
+// Data a recv could take now (FIONREAD); none after an emulated shutdown(receive).
+bool data_queued(const socket_state& s) noexcept {
+  std::error_code ec;
+  return !s.receive_shut && os::available(s.handle, ec) > 0 && !ec;
+}
+
 // Reads and drops what is queued (data after an emulated shutdown(receive)).
 void discard_input(SOCKET s) noexcept {
   char scratch[4096];
@@ -256,10 +262,7 @@ void backend::record_what_holds(win_registration& r) noexcept {
   if (s.is_tcp() && s.stage != connection_stage::connected) return;
   const event open = r.recordable();
   event found = event::none;
-  if (has_any(open, event::read) && !s.receive_shut) {
-    std::error_code ec;
-    if (os::available(s.handle, ec) > 0 && !ec) found |= event::read;
-  }
+  if (has_any(open, event::read) && data_queued(s)) found |= event::read;
   // A connected socket's connect outcome holds too, and comes with write in one record
   // (C25, C55). The WSAPoll costs Wine one spurious signal (W9), at selection changes only.
   if (s.is_tcp() && s.connected_by_connect) found |= open & event::connect;
@@ -267,13 +270,8 @@ void backend::record_what_holds(win_registration& r) noexcept {
   core_.record(r, found);
 }
 
-bool backend::record_read_if_queued(win_registration& r) noexcept {
-  const socket_state& s = *r.socket;
-  if (!has_any(r.recordable(), event::read) || s.receive_shut) return false;
-  std::error_code ec;
-  if (os::available(s.handle, ec) == 0 || ec) return false;
-  core_.record(r, event::read);
-  return true;
+void backend::record_read_if_queued(win_registration& r) noexcept {
+  if (has_any(r.recordable(), event::read) && data_queued(*r.socket)) core_.record(r, event::read);
 }
 
 bool backend::record_accept_if_queued(win_registration& r) noexcept {
@@ -291,8 +289,7 @@ void backend::record_close_if_due(win_registration& r) noexcept {
   if ((!s.peer_closed && !s.sticky_error) || !has_any(r.recordable(), event::close)) return;
   // Windows records close at the FIN even with data unread (C36); evsel holds it back until
   // the data has been read, so that closing on it loses nothing.
-  std::error_code ec;
-  if (!s.receive_shut && os::available(s.handle, ec) > 0 && !ec) {
+  if (data_queued(s)) {
     // Then read must come, or neither does: Wine can report a reset as FD_CLOSE alone and
     // never signal FD_READ for the data before it, nor again after a recv on the reset
     // socket. record() drops read if it is not selected or is disabled.
@@ -423,7 +420,7 @@ void backend::after_recv(registration& base, const io_result& result) noexcept {
     if (has_flag(result.flags, message_flags::peek) && !urgent) {
       core_.record(r, event::read);
     } else if (urgent || result.bytes == result.requested) {
-      (void)record_read_if_queued(r);
+      record_read_if_queued(r);
     }
   }
   record_close_if_due(r);

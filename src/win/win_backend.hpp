@@ -55,7 +55,7 @@ class backend {
   void enumerate(win_registration& r) noexcept;
   void record_close_if_due(win_registration& r) noexcept;
   void record_what_holds(win_registration& r) noexcept;
-  bool record_read_if_queued(win_registration& r) noexcept;
+  void record_read_if_queued(win_registration& r) noexcept;
   void queue_signalled(watch& w) noexcept;
   watch* take_watch(std::error_code& ec) noexcept;
   void free_watch(watch& w) noexcept;
