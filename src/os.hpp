@@ -58,7 +58,7 @@ std::error_code shutdown_send(native_socket s) noexcept;
 
 std::size_t available(native_socket s, std::error_code& ec) noexcept;  // FIONREAD
 std::error_code pending_error(native_socket s) noexcept;               // SO_ERROR (clears it)
-bool has_peer(native_socket s) noexcept;                               // getpeername works
+bool connection_made(native_socket s) noexcept;  // the connection a connect began is established
 endpoint local_endpoint(native_socket s, std::error_code& ec) noexcept;
 endpoint remote_endpoint(native_socket s, std::error_code& ec) noexcept;
 

@@ -49,10 +49,18 @@ const char* poller::backend_name() noexcept {
   return detail::backend::name;
 }
 
+namespace detail {
+
+struct poller_access {
+  static engine& engine_of(const poller& p) noexcept { return p.impl_->engine; }
+};
+
+}  // namespace detail
+
 namespace testing {
 
 std::size_t registrations_held(const poller& p) noexcept {
-  return p.impl_->engine.held();
+  return detail::poller_access::engine_of(p).held();
 }
 
 }  // namespace testing

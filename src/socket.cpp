@@ -18,7 +18,7 @@ namespace detail {
 
 void refresh_connect(socket_state& s) noexcept {
   if (s.stage != connection_stage::connecting) return;
-  if (os::has_peer(s.handle)) {
+  if (os::connection_made(s.handle)) {
     settle_connect(s, {});
     return;
   }

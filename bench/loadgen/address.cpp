@@ -3,6 +3,7 @@
 #include "address.hpp"
 
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 
 #include <arpa/inet.h>

@@ -274,7 +274,8 @@ std::error_code pending_error(native_socket s) noexcept {
   return value != 0 ? native_error(value) : std::error_code{};
 }
 
-bool has_peer(native_socket s) noexcept {
+bool connection_made(native_socket s) noexcept {
+  // A socket whose connect is still in progress has no peer yet.
   sockaddr_storage storage;
   socklen_t length = sizeof storage;
   return ::getpeername(s, as_sockaddr(storage), &length) == 0;

@@ -36,10 +36,17 @@ bool writable(SOCKET s) noexcept {
   return holds_now(s, POLLWRNORM);
 }
 
-// Data a recv could take now (FIONREAD); none after an emulated shutdown(receive).
+// Data a recv could take now (FIONREAD); none after an emulated shutdown(receive). After a
+// reset, FIONREAD can count bytes that recv no longer gives (Wine 10 drops them, as Windows
+// does, and still counts them: W16), so recv is asked instead.
 bool data_queued(const socket_state& s) noexcept {
+  if (s.receive_shut) return false;
+  if (s.sticky_error) {
+    char byte = 0;
+    return ::recv(s.handle, &byte, 1, MSG_PEEK) == 1;
+  }
   std::error_code ec;
-  return !s.receive_shut && os::available(s.handle, ec) > 0 && !ec;
+  return os::available(s.handle, ec) > 0 && !ec;
 }
 
 // Reads and drops what is queued (data after an emulated shutdown(receive)).

@@ -90,7 +90,10 @@ native_socket open(address_family family, protocol transport, std::error_code& e
   const int af = family == address_family::ipv4 ? AF_INET : AF_INET6;
   const int type = transport == protocol::tcp ? SOCK_STREAM : SOCK_DGRAM;
   const int proto = transport == protocol::tcp ? IPPROTO_TCP : IPPROTO_UDP;
-  const SOCKET s = WSASocketW(af, type, proto, nullptr, 0, WSA_FLAG_NO_HANDLE_INHERIT);
+  // Overlapped, as socket() makes them: on a socket without it, Wine 10 turns a non-blocking
+  // send that fits only in part into a blocking one that waits for the peer to read (W14).
+  const SOCKET s =
+      WSASocketW(af, type, proto, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
   if (s == INVALID_SOCKET) {
     ec = last_error();
     return invalid_socket;
@@ -257,10 +260,15 @@ std::error_code pending_error(native_socket s) noexcept {
   return value != 0 ? native_error(value) : std::error_code{};
 }
 
-bool has_peer(native_socket s) noexcept {
-  sockaddr_storage storage;
-  int length = sizeof storage;
-  return getpeername(s, as_sockaddr(storage), &length) == 0;
+bool connection_made(native_socket s) noexcept {
+  // SO_CONNECT_TIME, not getpeername: Wine 10 answers getpeername with the address connect
+  // was given while the connect is still in progress (W15). Windows documents the connect
+  // time as 0xFFFFFFFF for a socket that is not connected.
+  DWORD seconds = 0xFFFFFFFF;
+  int length = sizeof seconds;
+  return getsockopt(s, SOL_SOCKET, SO_CONNECT_TIME, reinterpret_cast<char*>(&seconds), &length) ==
+             0 &&
+         seconds != 0xFFFFFFFF;
 }
 
 endpoint local_endpoint(native_socket s, std::error_code& ec) noexcept {

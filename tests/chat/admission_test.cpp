@@ -4,11 +4,10 @@
 #include <chrono>
 #include <string>
 
-#include <catch2/catch.hpp>
-
 #include "address_limits.hpp"
 #include "membership_notices.hpp"
 #include "memory_budget.hpp"
+#include "support/catch.hpp"
 #include "token_bucket.hpp"
 
 namespace {

@@ -323,9 +323,9 @@ scenario_reset() {
   kill_client r
   wait_for "$window" grep -q "^\* guest2 left" "$work/a.out" || fail "guest2 never left"
   if [[ "${runner[0]:-}" == *wine* ]] && grep -qFx "* guest2 left (connection closed)" "$work/a.out"; then
-    # Wine 8.0 reports a reset as a graceful close (fd-semantics.md W2, conformance C39); the
-    # rest of the scenario is still checked. A Wine that gets it right fails this test, so
-    # that the deviation is noticed and removed (CTest expects the line below under Wine).
+    # Wine 8.0 reports a reset as a graceful close (W2 in docs/semantics.md, conformance C39);
+    # the rest of the scenario is still checked. Under a Wine version listed for W2 in
+    # tests/wine_deviations.txt, CTest expects the line below, so a fix there is noticed.
     deviation="known Wine deviation W2: a reset reported as a graceful close"
   else
     expect a "* guest2 left (connection reset)"

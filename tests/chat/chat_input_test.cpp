@@ -5,9 +5,8 @@
 #include <cstdlib>
 #include <string>
 
-#include <catch2/catch.hpp>
-
 #include "chat/chat_input_check.hpp"
+#include "support/catch.hpp"
 
 TEST_CASE("Framing, sanitizing and parsing keep their invariants on random input", "[chat][fuzz]") {
   std::uint64_t first = 1, last = 3000;

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <variant>
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include <catch2/catch.hpp>
+#include "support/catch.hpp"
 
 namespace {
 

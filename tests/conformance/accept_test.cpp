@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // evsel: the accept event and accepted sockets (fd-semantics.md section 4.B, rule 6).
-#include <catch2/catch.hpp>
-
 #include <evsel/testing.hpp>
 
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

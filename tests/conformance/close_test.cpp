@@ -4,8 +4,7 @@
 #include <string>
 #include <thread>
 
-#include <catch2/catch.hpp>
-
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;
@@ -178,10 +177,10 @@ TEST_CASE("A close that happened before close was selected is reported when it i
   CHECK(log.next(&pair.server).occurred == event::close);
 }
 
-// Wine 8.0 reports a reset as a graceful close (error 0) and recv then returns 0
-// (fd-semantics.md W2); Windows and POSIX report the reset.
+// Wine 8.0 reports a reset as a graceful close (error 0) and recv then returns 0 (W2);
+// Windows, POSIX and Wine 10 report the reset.
 TEST_CASE("A reset by the peer is reported once as close with connection_reset",
-          "[conformance][close][C39][wine-deviation]") {
+          "[conformance][close][C39][W2]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
   event_log log(poller);
@@ -206,8 +205,8 @@ TEST_CASE("A reset by the peer is reported once as close with connection_reset",
 // report that as FD_CLOSE alone (seen with a peer outside Wine), and reports no FD_READ
 // after a recv that leaves data on the reset socket (W12): the native backend, holding
 // close back while data is unread, must record read itself, or neither event comes. Many
-// sessions, because it is a race. Not [wine-deviation]: the close error is W2's 0 under
-// Wine, everything else is strict there too.
+// sessions, because it is a race. Not tagged [W2]: the close error may be W2's 0 where that
+// Wine has it, everything else is strict there too.
 TEST_CASE("Data then an immediate reset: read and the data come before one close every time",
           "[conformance][close][C39][C40]") {
   const std::string reply = "twelve bytes";
@@ -262,10 +261,11 @@ TEST_CASE("Data then an immediate reset: read and the data come before one close
         close_error = record->error(event::close);
       }
     }
-    // Linux and Wine keep the bytes that came before the reset; Windows drops them.
-    const bool dropped = !is_wine() && std::string(platform_name()) == "Windows" && data.empty();
+    // Linux and Wine 8 keep the bytes that came before the reset; Windows and Wine 10 drop
+    // what is still unread when it comes (a recv then fails with the reset).
+    const bool dropped = reset_may_drop(reply, data);
     const bool ok = closes == 1 && (read || dropped) && (data == reply || dropped) &&
-                    (close_error == errc::connection_reset || (is_wine() && !close_error));
+                    (close_error == errc::connection_reset || (wine_has("W2") && !close_error));
     if (!ok) ++failed;
     INFO("session " << session << ": read " << read << ", data '" << data << "', closes " << closes
                     << ", close error " << close_error.message());
@@ -350,10 +350,10 @@ TEST_CASE("Data after shutdown(receive) is discarded even when nothing is select
   CHECK(sent >= 16 * 1024 * 1024);
 }
 
-// Wine 8.0 returns 0 from that recv (fd-semantics.md W3); Windows fails with
-// WSAECONNABORTED and evsel on POSIX does the same.
+// Wine 8.0 returns 0 from that recv (W3), Wine 10 fails with WSAECONNRESET (W17); Windows
+// fails with WSAECONNABORTED and evsel on POSIX does the same.
 TEST_CASE("recv after sending into a closed peer fails with connection_aborted",
-          "[conformance][close][C48][wine-deviation]") {
+          "[conformance][close][C48][W3][W17]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
   event_log log(poller);

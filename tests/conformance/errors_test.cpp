@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // evsel: bad input gets a clear error and leaves nothing half-made (rule 10, C45).
-#include <catch2/catch.hpp>
-
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

@@ -6,10 +6,9 @@
 #include <thread>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include <evsel/testing.hpp>
 
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;
@@ -20,7 +19,8 @@ namespace {
 
 // What happened while descriptors were exhausted. Nothing in the window itself uses Catch's
 // assertions: a sanitizer runtime may need a descriptor to check one (UBSan's vptr check
-// opens a pipe), so the checks come after the descriptors are back.
+// opens a pipe), so the checks come after the descriptors are back. (For the same reason
+// descriptor_exhaustion runs a wait before taking them: see platform.cpp.)
 struct fault_window_outcome {
   std::error_code wait_error;
   bool first_reported = false;

@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include "model/model_run.hpp"
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 namespace {

@@ -20,10 +20,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include <evsel/error.hpp>
 
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // evsel: the read event: level re-posting by recv, peek, failed calls (section 4.E).
-#include <catch2/catch.hpp>
-
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

@@ -8,10 +8,9 @@
 #include <thread>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include <evsel/testing.hpp>
 
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

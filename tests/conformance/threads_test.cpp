@@ -10,8 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // evsel: UDP: always bound, write once, read per datagram, nothing else (rule 7, G12).
-#include <catch2/catch.hpp>
-
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

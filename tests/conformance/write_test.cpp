@@ -2,8 +2,7 @@
 // evsel: the write event: once when connected, then only after a send that would block (4.D).
 #include <string>
 
-#include <catch2/catch.hpp>
-
+#include "support/catch.hpp"
 #include "support/harness.hpp"
 
 using namespace evsel_test;

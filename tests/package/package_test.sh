@@ -3,14 +3,18 @@
 # evsel package test: builds evsel the way a consumer gets it, then builds and runs a small
 # program against it three ways: find_package on the installed package, pkg-config on the
 # installed evsel.pc, and add_subdirectory on the source tree.
-#   tests/package/package_test.sh linux|mingw static|shared WORK_DIR
+#   tests/package/package_test.sh linux|mingw static|shared WORK_DIR [TOOLCHAIN_FILE]
 # mingw cross-builds with MinGW-w64 and runs the programs under Wine (the caller sets up
-# WINEPREFIX and a running wineserver, as run.sh does).
+# WINEPREFIX and a running wineserver, as run.sh does); TOOLCHAIN_FILE is the CMake toolchain
+# file for it (cmake/toolchains/mingw-w64-x86_64.cmake unless given; clang's is
+# cmake/toolchains/clang-mingw-w64-x86_64.cmake).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-[ $# -eq 3 ] || { echo "usage: $0 linux|mingw static|shared WORK_DIR" >&2; exit 2; }
+[ $# -eq 3 ] || [ $# -eq 4 ] ||
+  { echo "usage: $0 linux|mingw static|shared WORK_DIR [TOOLCHAIN_FILE]" >&2; exit 2; }
 platform=$1 linkage=$2 work=$3
+toolchain=${4:-$top/cmake/toolchains/mingw-w64-x86_64.cmake}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 die() { printf 'package test (%s, %s): %s\n' "$platform" "$linkage" "$*" >&2; exit 1; }
@@ -27,8 +31,8 @@ case $platform in
     exe=""
     ;;
   mingw)
-    cmake_args+=(-DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchains/mingw-w64-x86_64.cmake")
-    cxx=(x86_64-w64-mingw32-g++-posix)
+    cmake_args+=(-DCMAKE_TOOLCHAIN_FILE="$toolchain")
+    cxx=()  # the toolchain file's compiler, once evsel is configured (below)
     exe=".exe"
     ;;
   *) die "platform must be linux or mingw, not '$platform'" ;;
@@ -48,7 +52,7 @@ run_consumer() {  # <label> <program> <directory holding the evsel DLL or .so>
     if [ "$shared" = ON ]; then
       cp "$library_dir"/libevsel*.dll "$(dirname "$program")/"
       for runtime in libstdc++-6.dll libgcc_s_seh-1.dll libwinpthread-1.dll; do
-        cp "$("${cxx[0]}" -print-file-name="$runtime")" "$(dirname "$program")/"
+        cp "$("${cxx[@]}" -print-file-name="$runtime")" "$(dirname "$program")/"
       done
     fi
     output=$(timeout 60 wine "$program" 2>&1 | tr -d '\r') || status=$?
@@ -64,6 +68,15 @@ run_consumer() {  # <label> <program> <directory holding the evsel DLL or .so>
 # 1. evsel installed into a prefix, as a package manager or a user would.
 quietly cmake -S "$top" -B "$work/evsel" "${cmake_args[@]}" -DEVSEL_BUILD_TESTS=OFF \
   -DEVSEL_BUILD_EXAMPLES=OFF -DCMAKE_INSTALL_PREFIX="$prefix"
+if [ "$platform" = mingw ]; then
+  # The compiler the toolchain file chose, with the flags it sets (clang's: the GCC
+  # installation, lld); its -static is left to the linkage, as below.
+  cached() { sed -n "s/^$1:[A-Z]*=//p" "$work/evsel/CMakeCache.txt"; }
+  linker_flags=$(cached CMAKE_EXE_LINKER_FLAGS)
+  read -r -a cxx <<<"$(cached CMAKE_CXX_COMPILER) $(cached CMAKE_CXX_FLAGS) ${linker_flags#-static}"
+  # clang is told the target (CMAKE_CXX_COMPILER_TARGET, which the cache does not keep).
+  [[ $(basename "${cxx[0]}") != clang* ]] || cxx+=(--target=x86_64-w64-mingw32)
+fi
 quietly cmake --build "$work/evsel" -j "$jobs"
 quietly cmake --install "$work/evsel"
 # The installed package names neither the build tree nor Boost (an implementation detail).
@@ -81,8 +94,10 @@ if [ "$platform" = linux ] && [ "$shared" = ON ]; then
 fi
 if [ "$platform" = mingw ] && [ "$shared" = ON ]; then
   # A DLL exports what is marked for export: evsel's API (namespace evsel, mangled 5evsel).
+  # The table's entries, the indented lines that start with "[" (binutils 2.44 puts a column
+  # header before them).
   exported=$(x86_64-w64-mingw32-objdump -p "$prefix/bin/libevsel.dll" |
-    sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/p' | sed '1d;/^$/d')
+    sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/{/^[[:space:]]\+\[/p}')
   [ -n "$exported" ] || die "libevsel.dll exports nothing"
   leaked=$(grep -v "5evsel" <<<"$exported" || true)
   [ -z "$leaked" ] || die "libevsel.dll exports more than evsel's API: $leaked"

@@ -3,13 +3,16 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include <evsel/evsel.hpp>
@@ -25,8 +28,13 @@ inline constexpr ms expect_window = 3s;           // an event that must come
 inline constexpr ms quiet_window = 300ms;         // nothing may come within this
 inline constexpr ms settle_window = 100ms;        // events arriving together are merged
 inline constexpr ms connect_refused_window = 8s;  // Windows retries the SYN (KB175523)
+inline constexpr ms fill_window = 10s;            // a peer that does not read fills the buffers
 
 bool is_wine();
+// The major version of the Wine the tests run under; 0 outside Wine.
+int wine_major();
+// Whether the Wine the tests run under has `deviation` (an id of tests/wine_deviations.txt).
+bool wine_has(const char* deviation);
 const char* platform_name();
 // Lets this process hold at least `descriptors` sockets where the OS has a per-process soft
 // limit below its hard one (POSIX RLIMIT_NOFILE); fails the test if the hard limit is lower.
@@ -100,8 +108,11 @@ class descriptor_exhaustion {
 
  private:
   void release() noexcept;
+#if !defined(_WIN32)
+  // The descriptors taken and the soft limit to restore: POSIX only, Windows has neither.
   std::vector<int> taken_;
   unsigned long long saved_limit_ = 0;
+#endif
 };
 
 // A listening TCP socket on the loopback address of `family`, port chosen by the OS.
@@ -140,8 +151,26 @@ std::string recv_exact(evsel::socket& s, std::size_t count);
 // Reads everything an unregistered socket has until end of stream or would-block.
 std::string drain(evsel::socket& s);
 // Sends 64 KiB chunks until the socket would block (the peer does not read); returns how
-// much was taken. Fails the test if it never blocks.
+// much was taken. Fails the test if it never blocks within fill_window, and ends the program
+// if a single send blocks.
 std::size_t fill_until_blocked(evsel::socket& s);
+
+// Ends the test program with a message if it is still alive `limit` after construction: a
+// call that must not block but does (a send on a non-blocking socket under Wine 10, W14)
+// cannot be bounded from the thread it blocks.
+class blocked_call_watchdog {
+ public:
+  blocked_call_watchdog(const char* what, ms limit);
+  ~blocked_call_watchdog();
+  blocked_call_watchdog(const blocked_call_watchdog&) = delete;
+  blocked_call_watchdog& operator=(const blocked_call_watchdog&) = delete;
+
+ private:
+  std::mutex lock_;
+  std::condition_variable done_;
+  bool finished_ = false;
+  std::thread watcher_;
+};
 // Resets the connection (SO_LINGER on with zero timeout, then close).
 void abort_connection(evsel::socket& s);
 // Waits until `s` (unregistered) reports `mask` on a private poller; returns what came.
@@ -197,6 +226,9 @@ connection_story follow_until_close(event_log& log, evsel::socket& s);
 // without an error, the reply, then close with connection_reset. Windows may drop the reply
 // at the reset; Wine 8.0 may report the reset as a graceful close (W2).
 bool answered_then_reset(const connection_story& story, const std::string& reply);
+// Whether `received` is what the platform may give of `sent` when a reset follows it: on
+// Windows a prefix, since the reset drops what is still unread.
+bool reset_may_drop(const std::string& sent, const std::string& received);
 
 }  // namespace evsel_test
 

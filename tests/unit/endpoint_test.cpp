@@ -6,10 +6,10 @@
 #include <system_error>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include <evsel/endpoint.hpp>
 #include <evsel/error.hpp>
+
+#include "support/catch.hpp"
 
 namespace {
 
@@ -147,7 +147,8 @@ TEST_CASE("The throwing parse names the text in its exception", "[unit][endpoint
       CHECK(std::string(e.what()).find(text) != std::string::npos);
     }
   }
-  CHECK_THROWS_WITH(endpoint::parse("[::1]:port"), Catch::Contains("[::1]:port"));
+  CHECK_THROWS_WITH(endpoint::parse("[::1]:port"),
+                    Catch::Matchers::ContainsSubstring("[::1]:port"));
   CHECK_NOTHROW(endpoint::parse("127.0.0.1:0"));
 }
 

@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include <evsel/endpoint.hpp>
 #include <evsel/error.hpp>
 #include <evsel/poller.hpp>
 #include <evsel/socket.hpp>
+
+#include "support/catch.hpp"
 
 namespace {
 

@@ -5,10 +5,10 @@
 #include <string>
 #include <system_error>
 
-#include <catch2/catch.hpp>
-
 #include <evsel/error.hpp>
 #include <evsel/events.hpp>
+
+#include "support/catch.hpp"
 
 namespace {
 

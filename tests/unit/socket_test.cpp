@@ -7,11 +7,11 @@
 #include <thread>
 #include <utility>
 
-#include <catch2/catch.hpp>
-
 #include <evsel/endpoint.hpp>
 #include <evsel/error.hpp>
 #include <evsel/socket.hpp>
+
+#include "support/catch.hpp"
 
 namespace {
 

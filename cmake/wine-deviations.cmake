@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT
+# evsel: the Wine deviations of tests/wine_deviations.txt for the Wine the tests run under.
+# Sets EVSEL_WINE_VERSION (the major version of the emulator's Wine, 0 without one; a cache
+# value given on the command line wins), EVSEL_WINE_EXPECTED (the ids that version has: the
+# conformance cases tagged with them are expected failures), and writes wine_deviations.inc
+# into DIR for the test support's run-time check (evsel_test::wine_has).
+function(evsel_read_wine_deviations dir)
+  set(_list ${PROJECT_SOURCE_DIR}/tests/wine_deviations.txt)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_list})
+  if(DEFINED EVSEL_WINE_VERSION)
+    set(_version ${EVSEL_WINE_VERSION})
+  else()
+    set(_version 0)
+    if(CMAKE_CROSSCOMPILING_EMULATOR MATCHES "wine")
+      execute_process(COMMAND ${CMAKE_CROSSCOMPILING_EMULATOR} --version
+                      OUTPUT_VARIABLE _said ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+      if(_said MATCHES "^wine-([0-9]+)")
+        set(_version ${CMAKE_MATCH_1})
+      else()
+        message(FATAL_ERROR "cannot tell the Wine version from '${_said}': set EVSEL_WINE_VERSION")
+      endif()
+    endif()
+  endif()
+  file(STRINGS ${_list} _lines REGEX "^W[0-9]+[ \t]")
+  set(_expected "")
+  set(_entries "")
+  foreach(_line IN LISTS _lines)
+    if(NOT _line MATCHES "^(W[0-9]+)[ \t]+([0-9]+([ \t]+[0-9]+)*)[ \t]*$")
+      message(FATAL_ERROR "tests/wine_deviations.txt: cannot read '${_line}'")
+    endif()
+    set(_id ${CMAKE_MATCH_1})
+    string(REGEX REPLACE "[ \t]+" ";" _versions "${CMAKE_MATCH_2}")
+    if(_version IN_LIST _versions)
+      list(APPEND _expected ${_id})
+    endif()
+    list(JOIN _versions ", " _initializer)
+    string(APPEND _entries "{\"${_id}\", {${_initializer}}},\n")
+  endforeach()
+  file(CONFIGURE OUTPUT ${dir}/wine_deviations.inc CONTENT "${_entries}")
+  if(_version)
+    message(STATUS "evsel: tests run under Wine ${_version}; its expected deviations: ${_expected}")
+  endif()
+  # For run.sh's summary line.
+  set(EVSEL_WINE_EXPECTED_IDS "${_expected}" CACHE INTERNAL "")
+  set(EVSEL_WINE_VERSION ${_version} PARENT_SCOPE)
+  set(EVSEL_WINE_EXPECTED "${_expected}" PARENT_SCOPE)
+endfunction()
