@@ -80,8 +80,10 @@ fi
 quietly cmake --build "$work/evsel" -j "$jobs"
 quietly cmake --install "$work/evsel"
 # The installed package names neither the build tree nor Boost (an implementation detail).
-if grep -rIl -e "$top" -e "$work/evsel" -e "[Bb]oost" "$prefix/include" "$prefix/lib/cmake" \
-  "$prefix/lib/pkgconfig"; then
+# Whole paths only: a source tree at /evsel (as in the trixie root) is not "lib/cmake/evsel".
+whole_path() { printf '(^|[^[:alnum:]_./-])%s(/|[^[:alnum:]_.-]|$)' "$1"; }
+if grep -rIlE -e "$(whole_path "$top")" -e "$(whole_path "$work/evsel")" -e "[Bb]oost" \
+  "$prefix/include" "$prefix/lib/cmake" "$prefix/lib/pkgconfig"; then
   die "the installed package refers to the build tree or to Boost (files above)"
 fi
 if [ "$platform" = linux ] && [ "$shared" = ON ]; then

@@ -224,7 +224,8 @@ struct connection_story {
 connection_story follow_until_close(event_log& log, evsel::socket& s);
 // A connection that answered `reply` and was then reset, as the story tells it: connect
 // without an error, the reply, then close with connection_reset. Windows may drop the reply
-// at the reset; Wine 8.0 may report the reset as a graceful close (W2).
+// at the reset; Wine 8.0 may report the reset as a graceful close (W2), and Wine 10 may when
+// the peer is outside Wine (W18).
 bool answered_then_reset(const connection_story& story, const std::string& reply);
 // Whether `received` is what the platform may give of `sent` when a reset follows it: on
 // Windows a prefix, since the reset drops what is still unread.

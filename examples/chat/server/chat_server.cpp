@@ -287,7 +287,7 @@ void chat_server::schedule_flush(session& s) {
 // Hands the session's queue to the kernel, as much as it takes, and notes its progress.
 std::error_code chat_server::send_queued(session& s) {
   const std::size_t before = s.unsent();
-  const std::error_code ec = s.flush();
+  const std::error_code ec = s.flush(max_send_piece);
   if (s.unsent() < before || s.unsent() == 0) s.last_progress = clock::now();
   recharge(s);
   return ec;

@@ -51,6 +51,27 @@ class chat_server {
   // capped, instead of growing to tcp_wmem's maximum (4 MiB on Linux) for a client that does
   // not read. Chat lines are small; the rest waits in the client's queue, where it counts.
   static constexpr int client_socket_buffer = 32 * 1024;
+  // The most one send call hands the OS, so that a client's backlog waits in its queue,
+  // where --max-queue and --max-memory see it. Windows and Wine 10 (not Wine 8.0: W14 in
+  // docs/semantics.md) take the whole of a non-blocking send that the socket buffer has room
+  // for only in part and report it all sent; the rest waits outside the socket buffer until
+  // the peer reads, on Windows in kernel memory, under Wine 10 in the process's own (ntdll
+  // copies it and queues it as an asynchronous write; later sends fail with would-block
+  // until it has gone). Handed its whole queue in one call, the OS would hold all of it for
+  // a client that falls behind, beyond SO_SNDBUF and unseen by the budget, which takes the
+  // queue for sent and reads on: under Wine 10 a burst to 12 readers took the server to
+  // 105-115 MiB of a 48 MiB --max-memory. In pieces, less than one piece per client waits
+  // beyond its socket buffer. A piece is one socket buffer, the size asked for: on Windows
+  // the buffer and that rest stay within the doubled size charged for a full buffer; under
+  // Wine 10 (Linux doubles the buffer, the process holds the rest) up to a piece per client
+  // more, which the share kept for unseen memory covers (charging it slowed the readers
+  // by a third while 300 clients did not read, for no less memory). On Linux pieces keep a
+  // reader's connection moving as well: a whole queue went out as one 64 KiB loopback
+  // segment, which filled the socket buffer and waited for the reader's delayed ACK
+  // (40 ms), and that burst ran 8 to 29 times slower. Smaller pieces cost throughput there
+  // (more calls and loopback segments: 16 KiB ones 10-20% with 4 clients of 800-byte
+  // lines, window 20).
+  static constexpr std::size_t max_send_piece = client_socket_buffer;
   // What a session costs beyond its buffers (the session, its map node, evsel's, the
   // backend's and the OS's state for the socket), counted for every connection: measured
   // as resident memory per idle connection, 1.4 KiB with the Asio backend on Linux, 18 KiB

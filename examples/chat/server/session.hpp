@@ -75,8 +75,9 @@ struct session {
 
   std::size_t unsent() const noexcept { return out.unsent(); }
   void queue_line(std::string_view line) { out.queue_line(line); }
-  // Sends until done or would-block. Returns the error that ends the connection, if any.
-  std::error_code flush() noexcept;
+  // Sends until done or would-block, at most `max_piece` bytes a call (see
+  // chat_server::max_send_piece). Returns the error that ends the connection, if any.
+  std::error_code flush(std::size_t max_piece) noexcept;
   void drop_unsent_lines() { out.drop_unsent_lines(); }
 };
 
