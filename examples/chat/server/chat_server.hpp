@@ -64,13 +64,13 @@ class chat_server {
   // beyond its socket buffer. A piece is one socket buffer, the size asked for: on Windows
   // the buffer and that rest stay within the doubled size charged for a full buffer; under
   // Wine 10 (Linux doubles the buffer, the process holds the rest) up to a piece per client
-  // more, which the share kept for unseen memory covers (charging it slowed the readers
-  // by a third while 300 clients did not read, for no less memory). On Linux pieces keep a
-  // reader's connection moving as well: a whole queue went out as one 64 KiB loopback
-  // segment, which filled the socket buffer and waited for the reader's delayed ACK
-  // (40 ms), and that burst ran 8 to 29 times slower. Smaller pieces cost throughput there
-  // (more calls and loopback segments: 16 KiB ones 10-20% with 4 clients of 800-byte
-  // lines, window 20).
+  // more, which the share kept for unseen memory covers (charging it cost the readers a
+  // quarter of their throughput while 300 clients did not read, for no less memory). On
+  // Linux pieces keep a reader's connection moving as well: a whole queue went out as one
+  // 64 KiB loopback segment, which filled the socket buffer and waited for the reader's
+  // delayed ACK (40 ms), and that burst ran 5 to 29 times slower. Smaller pieces cost
+  // throughput there (more calls and loopback segments: 16 KiB ones 10-20% with 4 clients of
+  // 800-byte lines, window 20).
   static constexpr std::size_t max_send_piece = client_socket_buffer;
   // What a session costs beyond its buffers (the session, its map node, evsel's, the
   // backend's and the OS's state for the socket), counted for every connection: measured
