@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-// evsel: the backend-neutral poller: argument checks, registrations, the wait loop.
+// evsel: the backend-neutral poller: argument checks and registrations (the wait loop is in
+// wait_loop.cpp, accept rests in accept_rest.cpp).
 #include "engine.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 
 #include <evsel/error.hpp>
 
@@ -19,12 +18,6 @@ namespace {
 
 bool valid_mask(event mask) noexcept {
   return (static_cast<std::uint32_t>(mask) & ~static_cast<std::uint32_t>(all_events)) == 0;
-}
-
-// The errors that mean "no descriptor or memory for a new connection now": the queued
-// connection stays, so reporting accept again at once would only fail again.
-bool out_of_descriptors(const std::error_code& ec) noexcept {
-  return ec == errc::too_many_files_open || ec == errc::no_buffer_space;
 }
 
 // UDP sockets are always bound, so that write is recorded once at registration on every
@@ -171,11 +164,11 @@ void engine::detach(registration& r) noexcept {
   r.socket = nullptr;
   live_.fetch_sub(1, std::memory_order_relaxed);
   core_.unlink(r);
-  if (backend_->idle(r)) {
+  if (backend_->released(r)) {
     delete &r;
     return;
   }
-  // Freed by free_idle once the backend lets go of it. On a list of its own, so that the
+  // Freed by free_released once the backend lets go of it. On a list of its own, so that the
   // next wait walks what was removed, not everything registered.
   push_front(detached_, r, &registration::detached_next);
   ++detached_count_;
@@ -184,7 +177,7 @@ void engine::detach(registration& r) noexcept {
   // turn, nothing else runs it either, so this thread may.
   if (detached_count_ >= most_detached && !turn_taken_) {
     backend_->release_detached();
-    free_idle();
+    free_released();
   }
 }
 
@@ -195,105 +188,16 @@ std::size_t engine::held() noexcept {
   return count;
 }
 
-void engine::free_idle() noexcept {
+void engine::free_released() noexcept {
   for (registration** link = &detached_; *link != nullptr;) {
     registration* const r = *link;
-    if (backend_->idle(*r)) {
+    if (backend_->released(*r)) {
       *link = r->detached_next;
       --detached_count_;
       delete r;
     } else {
       link = &r->detached_next;
     }
-  }
-}
-
-std::size_t engine::wait(ready_record* out,
-                         std::size_t capacity,
-                         std::chrono::milliseconds timeout,
-                         std::error_code& ec) noexcept {
-  // Counted before anything else, for the destructor's check (a poller destroyed under a
-  // wait); the count ends after the last access to the engine, the turn's release.
-  struct counted {
-    std::atomic<unsigned>& count;
-    explicit counted(std::atomic<unsigned>& c) noexcept : count(c) {
-      count.fetch_add(1, std::memory_order_acq_rel);
-    }
-    ~counted() { count.fetch_sub(1, std::memory_order_acq_rel); }
-  } const in_progress(waits_in_progress_);
-  ec.clear();
-  if (out == nullptr || capacity == 0) {
-    ec = make_error_code(misuse::record_array);
-    return 0;
-  }
-  using clock = std::chrono::steady_clock;
-  // Negative means forever; so does anything too long to add to the clock (over a year).
-  const bool forever =
-      timeout < std::chrono::milliseconds::zero() || timeout > std::chrono::hours(24 * 366);
-  // The clock is read only when a deadline needs it: a busy server waits a lot.
-  const bool timed = !forever && timeout != std::chrono::milliseconds::zero();
-  const clock::time_point deadline = timed ? clock::now() + timeout : clock::time_point{};
-  std::unique_lock<std::mutex> held(lock_);
-  // Waits take turns, and the timeout bounds the whole call: a wait behind another one
-  // returns 0 at its own deadline (at once for zero) if its turn has not come by then.
-  const bool waited_for_turn = turn_taken_;
-  if (waited_for_turn) {
-    const auto turn_came = [this] { return !turn_taken_; };
-    if (forever) {
-      turn_free_.wait(held, turn_came);
-    } else if (!timed || !turn_free_.wait_until(held, deadline, turn_came)) {
-      return 0;
-    }
-  }
-  turn_taken_ = true;
-  // Destroyed before `held` lets go of the lock, on every return.
-  struct turn_release {
-    engine& e;
-    ~turn_release() {
-      e.turn_taken_ = false;
-      // All: one woken waiter may be giving up at its deadline just now.
-      e.turn_free_.notify_all();
-    }
-  } const release_turn{*this};
-  // A wake that came with the last wait's records is reported now, before anything else,
-  // and without taking records: they stay for the next wait.
-  if (wake_kept_) {
-    wake_kept_ = false;
-    return 0;
-  }
-  // A wait that had to wait for its turn has used up part of its time.
-  for (bool first = !waited_for_turn;; first = false) {
-    // Even with records waiting, the backend gets a look (without blocking), so that
-    // sockets re-recorded by the application's own calls never starve the others.
-    auto left = forever ? std::chrono::milliseconds(-1) : timeout;
-    if (core_.has_queued()) {
-      left = std::chrono::milliseconds::zero();
-    } else if (timed && !first) {
-      left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-      if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
-    }
-    if (resting_ != nullptr) left = until_first_rest_ends(left);
-    blocked_waiter_ = true;
-    const run_status status = backend_->run(left, ec, held);
-    blocked_waiter_ = false;
-    if (resting_ != nullptr) end_due_rests();
-    if (detached_ != nullptr) free_idle();
-    // A wake is never swallowed: reported by this wait's 0 if it has no records, otherwise
-    // kept for the next wait, which returns 0 at once (records come first, and neither
-    // starves the other under a storm of wakes).
-    if (ec) {
-      wake_kept_ = wake_kept_ || status == run_status::woken;
-      return 0;
-    }
-    const std::size_t count = core_.collect(out, capacity);
-    if (status == run_status::woken) {
-      wake_kept_ = count != 0;
-      return count;
-    }
-    if (count != 0) return count;
-    // Notifications that recorded nothing (a condition consumed meanwhile, a disabled
-    // bit) are not a reason to return: wait on until the deadline.
-    if (!forever && (!timed || clock::now() >= deadline)) return 0;
   }
 }
 
@@ -309,96 +213,6 @@ void engine::on_send(registration& r, const io_result& result) noexcept {
 void engine::on_transition(registration& r) noexcept {
   backend_->after_transition(r);
   notify_waiter();
-}
-
-void engine::on_accept(registration& r, const io_result& result) noexcept {
-  // Before the backend's hook, which arms a wait for accept only if it can be recorded.
-  if (!result.ec) {
-    r.rest_length = std::chrono::milliseconds::zero();
-    end_rest(r);  // descriptors are back before the rest is over
-  } else if (out_of_descriptors(result.ec)) {
-    rest_accept(r);
-  }
-  backend_->after_accept(r, result);
-  // A failed accept records nothing, but a wait blocked meanwhile must learn of the rest
-  // (its end bounds the wait) and the backend of its looks: let it go round once.
-  if (result.ec && blocked_waiter_) {
-    backend_->nudge();
-  } else {
-    notify_waiter();
-  }
-}
-
-void engine::rest_accept(registration& r) noexcept {
-  // A level-triggered listener reports the connection that could not be taken again at
-  // once, and the next accept fails the same way: a busy loop until descriptors come back
-  // (libuv, nginx and libevent each had this). Resting accept keeps the connection queued,
-  // gives the application one clear error per rest, and resumes by itself.
-  // Doubling applies to failures in a row: one long after the last rest starts afresh.
-  const auto now = std::chrono::steady_clock::now();
-  const bool in_a_row = r.rest_length != std::chrono::milliseconds::zero() &&
-                        now - r.rest_until <= longest_accept_rest;
-  r.rest_length = in_a_row ? std::min(r.rest_length * 2, longest_accept_rest) : first_accept_rest;
-  r.rest_until = now + r.rest_length;
-  core_.clear(*r.socket, event::accept);
-  if (has_any(r.resting, event::accept)) return;
-  r.resting |= event::accept;
-  push_front(resting_, r, &registration::resting_next);
-}
-
-void engine::end_rest(registration& r) noexcept {
-  if (r.resting == event::none) return;
-  unlink(resting_, r, &registration::resting_next);
-  r.resting = event::none;
-}
-
-void engine::end_due_rests() noexcept {
-  const auto now = std::chrono::steady_clock::now();
-  registration* next = nullptr;
-  for (registration* r = resting_; r != nullptr; r = next) {
-    next = r->resting_next;
-    if (r->rest_until > now) continue;
-    end_rest(*r);
-    // Accept is selectable again: the backend looks whether a connection waits (G1).
-    (void)backend_->update(*r);
-  }
-}
-
-std::chrono::milliseconds engine::until_first_rest_ends(
-    std::chrono::milliseconds left) const noexcept {
-  auto first_end = resting_->rest_until;
-  for (const registration* r = resting_->resting_next; r != nullptr; r = r->resting_next) {
-    first_end = std::min(first_end, r->rest_until);
-  }
-  const auto now = std::chrono::steady_clock::now();
-  // Rounded up, so that the wait does not end just before the rest and spin meanwhile.
-  const auto until = first_end <= now
-                         ? std::chrono::milliseconds::zero()
-                         : std::chrono::ceil<std::chrono::milliseconds>(first_end - now);
-  return left < std::chrono::milliseconds::zero() ? until : std::min(left, until);
-}
-
-}  // namespace evsel::detail
-
-namespace evsel::detail {
-
-socket_call_lock::socket_call_lock(socket_state& s) noexcept {
-  // The socket may be added or removed while this thread waits for a lock: what counts is
-  // who owns it once the lock is held. Never two locks at once, so no order to get wrong.
-  for (;;) {
-    engine* const owner = s.owner.load(std::memory_order_acquire);
-    std::mutex& lock = owner != nullptr ? owner->lock() : s.unowned_lock;
-    lock.lock();
-    if (s.owner.load(std::memory_order_acquire) == owner) {
-      held_ = &lock;
-      return;
-    }
-    lock.unlock();
-  }
-}
-
-socket_call_lock::~socket_call_lock() {
-  if (held_ != nullptr) held_->unlock();
 }
 
 }  // namespace evsel::detail

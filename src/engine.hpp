@@ -66,7 +66,7 @@ class engine {
     if (blocked_waiter_ && core_.has_queued()) backend_->nudge();
   }
   // Frees the detached registrations the backend has let go of: walks only those.
-  void free_idle() noexcept;
+  void free_released() noexcept;
   // Accept under descriptor exhaustion (docs/semantics.md, "Running out of descriptors").
   void rest_accept(registration& r) noexcept;
   void end_rest(registration& r) noexcept;
@@ -85,7 +85,8 @@ class engine {
   std::atomic<std::size_t> live_{0};
   // Calls of wait under way, counted before they touch anything: the destructor's check.
   std::atomic<unsigned> waits_in_progress_{0};
-  // Detached registrations not yet idle (registration::detached_next), off the all-list.
+  // Detached registrations the backend still refers to (registration::detached_next), off the
+  // all-list.
   registration* detached_ = nullptr;
   std::size_t detached_count_ = 0;
   // Waits take turns: one holds the turn, the others wait on turn_free_ until it ends or

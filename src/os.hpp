@@ -57,7 +57,12 @@ std::size_t send_to(native_socket s,
 std::error_code shutdown_send(native_socket s) noexcept;
 
 std::size_t available(native_socket s, std::error_code& ec) noexcept;  // FIONREAD
-std::error_code pending_error(native_socket s) noexcept;               // SO_ERROR (clears it)
+// A listener has a connection to accept now (a zero-timeout poll; consumes nothing).
+bool connection_queued(native_socket listener) noexcept;
+// Reads and drops everything queued (data after shutdown(receive)); stops at would-block or
+// the end of the stream. Returns the connection error it met, if any (reading consumed it).
+std::error_code discard_input(native_socket s) noexcept;
+std::error_code pending_error(native_socket s) noexcept;  // SO_ERROR (clears it)
 bool connection_made(native_socket s) noexcept;  // the connection a connect began is established
 endpoint local_endpoint(native_socket s, std::error_code& ec) noexcept;
 endpoint remote_endpoint(native_socket s, std::error_code& ec) noexcept;

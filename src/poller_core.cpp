@@ -22,6 +22,22 @@ void poller_core::record(registration& r, event bit, const std::error_code& erro
   if (fresh) r.socket->errors[bit_index(bit)] = error;
 }
 
+void poller_core::record_failed_connect(registration& r) noexcept {
+  const socket_state& s = *r.socket;
+  if (s.stage == connection_stage::failed) record(r, event::connect, s.connect_error);
+}
+
+void poller_core::record_close_if_due(registration& r, input_left left) noexcept {
+  if (!close_awaits(r)) return;
+  socket_state& s = *r.socket;
+  if (left == input_left::some) {
+    record(r, event::read);
+    return;
+  }
+  note_connection_lost(s, s.sticky_error);  // all read: a reset taken earlier ends it now
+  record(r, event::close, s.close_error);
+}
+
 void poller_core::requeue(registration& r) noexcept {
   if (r.deliverable() != event::none) enqueue(r);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <system_error>
 
 #include <evsel/events.hpp>
@@ -15,6 +16,9 @@ namespace evsel::detail {
 // Both backends report what the OS tells them through record(); the rules that make the
 // model identical everywhere (mask filter, one delivery until re-enabled, FIFO rotation,
 // no empty records) live here once.
+// What a backend knows of a connection's unread input when it asks whether close is due.
+enum class input_left : std::uint8_t { none, some };
+
 class poller_core {
  public:
   poller_core() = default;
@@ -26,6 +30,20 @@ class poller_core {
   void record(registration& r, event bits) noexcept;
   // As above for one bit with its error code.
   void record(registration& r, event bit, const std::error_code& error) noexcept;
+  // Rule 4: a failed connect is recorded with its error, wherever the failure was learnt
+  // (the OS's report, a look, or connect() itself failing at once: C24).
+  void record_failed_connect(registration& r) noexcept;
+  // Rule 5: once the connection is over (the peer's FIN or a reset, or a reset evsel took
+  // from the OS), close is recorded when no unread data is left, so that closing on it
+  // loses nothing (C36). While data is left, read is recorded instead: the OS may report
+  // the close alone, and then read must come, or neither would.
+  void record_close_if_due(registration& r, input_left left) noexcept;
+  // Whether record_close_if_due could record anything: the connection is over and close
+  // can be recorded. Lets a backend skip the look at unread data in the common case.
+  static bool close_awaits(const registration& r) noexcept {
+    const socket_state& s = *r.socket;
+    return (s.peer_closed || s.sticky_error) && has_any(r.recordable(), event::close);
+  }
   // A consuming call took the condition away before wait returned it (C19, C52).
   static void clear(socket_state& s, event bits) noexcept { s.recorded &= ~bits; }
   // A re-enabling call: the bits may be recorded again.

@@ -12,6 +12,16 @@ namespace evsel::detail {
 
 class engine;
 
+// Bits a socket never records, whatever its mask, on every backend: a UDP socket has only
+// read and write (G12); an OOB-inline socket's urgent byte is data (C42); after
+// shutdown(receive) nothing can be read, so neither read nor oob is recorded (C34).
+inline event never_recorded(const socket_state& s) noexcept {
+  event never = s.is_tcp() ? event::none : all_events & ~(event::read | event::write);
+  if (s.oob_inline) never |= event::oob;
+  if (s.receive_shut) never |= event::read | event::oob;
+  return never;
+}
+
 // One WSAEventSelect association: the mask M and where records go. The record R and the
 // disabled set D belong to the socket (socket_state), because on Windows they outlive a
 // change of selection: remove and add again behaves like mask 0 and back (G2, G3).
@@ -45,8 +55,11 @@ struct registration {
   registration* resting_next = nullptr;
 
   event deliverable() const noexcept { return socket->recorded & mask; }
-  // Bits that could be recorded now: selected, not disabled, not resting.
-  event recordable() const noexcept { return mask & ~socket->disabled & ~resting; }
+  // Bits that could be recorded now: selected, not disabled, not resting, and not among
+  // those this socket never records.
+  event recordable() const noexcept {
+    return mask & ~socket->disabled & ~resting & ~never_recorded(*socket);
+  }
 };
 
 }  // namespace evsel::detail

@@ -99,6 +99,8 @@ std::error_code socket::set_oob_inline(bool enabled) noexcept {
   if (!ec) {
     const detail::socket_call_lock guard(*state_);  // the backend reads the flag
     state_->oob_inline = enabled;
+    // Whether oob can be recorded changed (never_recorded): the backend asks the OS anew.
+    if (state_->reg != nullptr) state_->reg->owner->on_transition(*state_->reg);
   }
   return ec;
 }

@@ -4,22 +4,34 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <system_error>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <poll.h>
 
-#include "../backend.hpp"
+#include "../backend_types.hpp"
+#include "../poller_core.hpp"
+#include "../registration.hpp"
 #include "posix_probes.hpp"
 
 namespace evsel::detail {
 
+enum class input_state : std::uint8_t;
+enum class urgent_state : std::uint8_t;
+
 // Asio tells when a socket becomes readable, writable or has urgent data (async_wait on a
 // posix::stream_descriptor); this backend turns that into FD_* records by looking at the
-// socket (poll, MSG_PEEK) and applying the state model of fd-semantics.md section 1. It
-// waits only for what could still be recorded, so a condition that holds but is disabled
-// (delivered, not re-enabled) never makes a wait complete over and over.
+// socket (poll, MSG_PEEK) and applying the state model of docs/semantics.md. It waits only
+// for what could still be recorded, so a condition that holds but is disabled (delivered,
+// not re-enabled) never makes a wait complete over and over.
+//
+// Its files: asio_backend.cpp (the seam: attach, detach, the re-enabling hooks),
+// asio_reactor.cpp (run, wake, the waits and their handlers), asio_conditions.cpp (what a
+// look at a socket finds, recorded), asio_read_path.cpp (the input state and the deferred
+// read waits of connections).
 class backend {
  public:
   static constexpr const char* name = "asio";
@@ -33,7 +45,7 @@ class backend {
   std::error_code attach(registration& r) noexcept;
   std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
-  bool idle(const registration& r) const noexcept;
+  bool released(const registration& r) const noexcept;
   void release_detached() noexcept;
   run_status run(std::chrono::milliseconds timeout,
                  std::error_code& ec,
@@ -49,26 +61,37 @@ class backend {
  private:
   struct asio_registration;
   enum wait_kind : unsigned { wait_read, wait_write, wait_urgent, wait_kinds };
+  // Why a socket is looked at: a call (add, modify, a re-enabling call), or the reactor,
+  // which means something changed, so the look finds out what whatever is selected.
+  enum class look_origin : std::uint8_t { call, reactor };
 
-  void evaluate(asio_registration& r, event scope, bool from_reactor = false) noexcept;
-  void evaluate_stream(asio_registration& r, event wanted, bool from_reactor) noexcept;
-  void record_close_if_due(asio_registration& r) noexcept;
+  // What a look finds, recorded (asio_conditions.cpp).
+  void evaluate(asio_registration& r, event scope, look_origin origin) noexcept;
+  void evaluate_stream(asio_registration& r, event wanted, look_origin origin) noexcept;
   void evaluate_datagram(asio_registration& r, event wanted) noexcept;
   void probe_stream_input(asio_registration& r) noexcept;
-  void rearm(asio_registration& r, bool defer_read = true) noexcept;
+  void record_close_if_due(asio_registration& r) noexcept;
+  // The waits and their handlers (asio_reactor.cpp).
+  void rearm(asio_registration& r) noexcept;
   void start_wait(asio_registration& r, wait_kind kind) noexcept;
-  void defer_read_wait(asio_registration& r, bool woken = false) noexcept;
-  void look_at_deferred() noexcept;
-  void look_then_arm(asio_registration& r, posix::input_hint hint) noexcept;
   void on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept;
   std::unique_lock<std::mutex> handler_lock() noexcept;
+  // The input state and the look list (asio_read_path.cpp).
+  static void move_input(asio_registration& r, input_state to) noexcept;
+  static void move_urgent(asio_registration& r, urgent_state to) noexcept;
+  void plan_read_wait(asio_registration& r) noexcept;
+  void forgo_read_wait(asio_registration& r) noexcept;
+  void list_for_look(asio_registration& r, input_state why) noexcept;
+  void look_at_listed() noexcept;
+  void look_then_arm(asio_registration& r, posix::input_hint hint) noexcept;
+  void unlist_detached() noexcept;
 
   poller_core& core_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running_;
-  // Connections whose read wait starts at the next run (see defer_read_wait).
-  asio_registration* deferred_head_ = nullptr;
-  asio_registration* deferred_tail_ = nullptr;
+  // Connections to look at in the next run (see list_for_look).
+  asio_registration* listed_head_ = nullptr;
+  asio_registration* listed_tail_ = nullptr;
   // Room for every registration, reserved by attach, so that a run never allocates.
   std::vector<asio_registration*> looked_at_;
   std::vector<pollfd> looks_;

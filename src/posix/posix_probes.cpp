@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// evsel: non-consuming looks at a socket's state, used to evaluate FD_* conditions on POSIX.
+// evsel: looks at a socket's state, used to evaluate FD_* conditions on POSIX, and the
+// look-ups of os.hpp made of them.
 #include "posix_probes.hpp"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "../native_errors.hpp"
+#include "../os.hpp"
 
 namespace evsel::detail::posix {
 
@@ -82,6 +84,16 @@ bool urgent_byte_waiting(native_socket s) noexcept {
   return n == 1;
 }
 
+}  // namespace evsel::detail::posix
+
+namespace evsel::detail::os {
+
+bool connection_queued(native_socket listener) noexcept {
+  posix::interest look;
+  look.read = true;
+  return posix::poll_now(listener, look).readable;
+}
+
 std::error_code discard_input(native_socket s) noexcept {
   char scratch[4096];
   for (;;) {
@@ -92,4 +104,4 @@ std::error_code discard_input(native_socket s) noexcept {
   }
 }
 
-}  // namespace evsel::detail::posix
+}  // namespace evsel::detail::os

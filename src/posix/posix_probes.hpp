@@ -46,8 +46,4 @@ input_hint input_hint_of(const pollfd& entry) noexcept;
 // True if an urgent byte is waiting to be read with MSG_OOB.
 bool urgent_byte_waiting(native_socket s) noexcept;
 
-// Reads and drops everything queued (data after shutdown(receive)); stops at would-block or
-// end of stream. Returns the connection error it met, if any (reading consumed it).
-std::error_code discard_input(native_socket s) noexcept;
-
 }  // namespace evsel::detail::posix

@@ -9,7 +9,9 @@
 #include <system_error>
 #include <vector>
 
-#include "../backend.hpp"
+#include "../backend_types.hpp"
+#include "../poller_core.hpp"
+#include "../registration.hpp"
 
 namespace evsel::detail {
 
@@ -33,7 +35,7 @@ class backend {
   std::error_code attach(registration& r) noexcept;
   std::error_code update(registration& r) noexcept;
   void detach(registration& r) noexcept;
-  bool idle(const registration&) const noexcept { return true; }
+  bool released(const registration&) const noexcept { return true; }
   void release_detached() noexcept {}  // detach already waited out the watcher's callback
   run_status run(std::chrono::milliseconds timeout,
                  std::error_code& ec,
@@ -50,19 +52,24 @@ class backend {
   struct win_registration;
   struct watch;
 
+  // What WSAEventSelect is asked for, and asking it (win_conditions.cpp).
+  static event selection(const win_registration& r) noexcept;
   std::error_code select(win_registration& r) noexcept;
+  // What holds and what the kernel reported, recorded (win_conditions.cpp).
   void synchronize(win_registration& r) noexcept;
   void enumerate(win_registration& r) noexcept;
   void record_close_if_due(win_registration& r) noexcept;
   void record_what_holds(win_registration& r) noexcept;
   void record_read_if_queued(win_registration& r) noexcept;
+  bool record_accept_if_queued(win_registration& r) noexcept;
+  // Event objects and their thread-pool waits (win_watches.cpp).
   void queue_signalled(watch& w) noexcept;
   watch* take_watch(std::error_code& ec) noexcept;
   void free_watch(watch& w) noexcept;
   std::error_code reserve_room(std::size_t sockets) noexcept;
+  // Listeners Wine may have stopped reporting (wine_listener_looks.cpp).
   void start_looking_at(win_registration& r) noexcept;
   void stop_looking_at(win_registration& r) noexcept;
-  bool record_accept_if_queued(win_registration& r) noexcept;
   bool lookable_listeners() const noexcept;
   unsigned long until_next_look() const noexcept;  // milliseconds, rounded up
   bool look_at_stuck_listeners() noexcept;

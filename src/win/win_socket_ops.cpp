@@ -14,10 +14,6 @@
 namespace evsel::detail::os {
 namespace {
 
-std::error_code last_error() noexcept {
-  return native_error(WSAGetLastError());
-}
-
 int to_sockaddr(const endpoint& e, sockaddr_storage& storage) noexcept {
   return endpoint_to_sockaddr<sockaddr_in, sockaddr_in6>(e, storage, AF_INET, AF_INET6);
 }
@@ -63,13 +59,13 @@ static_assert(TCP_KEEPIDLE == tcp_keepidle && TCP_KEEPCNT == tcp_keepcnt &&
 
 std::error_code set_nonblocking(SOCKET s) noexcept {
   u_long enabled = 1;
-  if (ioctlsocket(s, FIONBIO, &enabled) != 0) return last_error();
+  if (ioctlsocket(s, FIONBIO, &enabled) != 0) return last_socket_error();
   return {};
 }
 
 std::error_code set_int(SOCKET s, int level, int name, int value) noexcept {
   if (setsockopt(s, level, name, reinterpret_cast<const char*>(&value), sizeof value) != 0) {
-    return last_error();
+    return last_socket_error();
   }
   return {};
 }
@@ -95,7 +91,7 @@ native_socket open(address_family family, protocol transport, std::error_code& e
   const SOCKET s =
       WSASocketW(af, type, proto, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
   if (s == INVALID_SOCKET) {
-    ec = last_error();
+    ec = last_socket_error();
     return invalid_socket;
   }
   if ((ec = set_nonblocking(s)) ||
@@ -114,19 +110,19 @@ native_socket open(address_family family, protocol transport, std::error_code& e
 }
 
 std::error_code close(native_socket s) noexcept {
-  if (closesocket(s) != 0) return last_error();
+  if (closesocket(s) != 0) return last_socket_error();
   return {};
 }
 
 std::error_code bind(native_socket s, const endpoint& local) noexcept {
   sockaddr_storage storage;
   const int length = to_sockaddr(local, storage);
-  if (::bind(s, as_sockaddr(storage), length) != 0) return last_error();
+  if (::bind(s, as_sockaddr(storage), length) != 0) return last_socket_error();
   return {};
 }
 
 std::error_code listen(native_socket s, int backlog) noexcept {
-  if (::listen(s, backlog > 0 ? backlog : SOMAXCONN) != 0) return last_error();
+  if (::listen(s, backlog > 0 ? backlog : SOMAXCONN) != 0) return last_socket_error();
   return {};
 }
 
@@ -134,7 +130,7 @@ std::error_code connect(native_socket s, const endpoint& remote) noexcept {
   sockaddr_storage storage;
   const int length = to_sockaddr(remote, storage);
   if (::connect(s, as_sockaddr(storage), length) == 0) return {};
-  return last_error();
+  return last_socket_error();
 }
 
 bool connect_pending(const std::error_code& ec) noexcept {
@@ -148,13 +144,13 @@ native_socket accept(native_socket s, endpoint* peer, std::error_code& ec) noexc
   int length = sizeof storage;
   const SOCKET accepted = ::accept(s, as_sockaddr(storage), &length);
   if (accepted == INVALID_SOCKET) {
-    ec = last_error();
+    ec = last_socket_error();
     return invalid_socket;
   }
   // Windows: the accepted socket inherits the listener's WSAEventSelect association (G7).
   // evsel returns it unregistered; it stays non-blocking.
   if (WSAEventSelect(accepted, nullptr, 0) != 0 || (ec = set_nonblocking(accepted))) {
-    if (!ec) ec = last_error();
+    if (!ec) ec = last_socket_error();
     closesocket(accepted);
     return invalid_socket;
   }
@@ -170,7 +166,7 @@ std::size_t recv(native_socket s,
   ec.clear();
   const int n = ::recv(s, static_cast<char*>(data), clamp_length(size), to_native_flags(flags));
   if (n == SOCKET_ERROR) {
-    ec = last_error();
+    ec = last_socket_error();
     return 0;
   }
   return static_cast<std::size_t>(n);
@@ -188,7 +184,7 @@ std::size_t send(native_socket s,
     if (n != SOCKET_ERROR) return static_cast<std::size_t>(n);
     if (!is_udp_icmp_error(WSAGetLastError(), attempt)) break;
   }
-  ec = last_error();
+  ec = last_socket_error();
   return 0;
 }
 
@@ -208,7 +204,7 @@ std::size_t recv_from(native_socket s,
     if (n != SOCKET_ERROR || !is_udp_icmp_error(WSAGetLastError(), attempt)) break;
   }
   if (n == SOCKET_ERROR) {
-    ec = last_error();  // WSAEMSGSIZE for a truncated datagram, which is then gone (C09)
+    ec = last_socket_error();  // WSAEMSGSIZE for a truncated datagram, which is then gone (C09)
     return 0;
   }
   from = from_sockaddr(storage);
@@ -230,14 +226,14 @@ std::size_t send_to(native_socket s,
     if (n != SOCKET_ERROR || !is_udp_icmp_error(WSAGetLastError(), attempt)) break;
   }
   if (n == SOCKET_ERROR) {
-    ec = last_error();
+    ec = last_socket_error();
     return 0;
   }
   return static_cast<std::size_t>(n);
 }
 
 std::error_code shutdown_send(native_socket s) noexcept {
-  if (::shutdown(s, SD_SEND) != 0) return last_error();
+  if (::shutdown(s, SD_SEND) != 0) return last_socket_error();
   return {};
 }
 
@@ -245,17 +241,35 @@ std::size_t available(native_socket s, std::error_code& ec) noexcept {
   ec.clear();
   u_long count = 0;
   if (ioctlsocket(s, FIONREAD, &count) != 0) {
-    ec = last_error();
+    ec = last_socket_error();
     return 0;
   }
   return count;
+}
+
+bool connection_queued(native_socket listener) noexcept {
+  WSAPOLLFD query{};
+  query.fd = listener;
+  query.events = POLLRDNORM;
+  return WSAPoll(&query, 1, 0) == 1 && (query.revents & POLLRDNORM) != 0;
+}
+
+std::error_code discard_input(native_socket s) noexcept {
+  char scratch[4096];
+  for (;;) {
+    const int n = ::recv(s, scratch, sizeof scratch, 0);
+    if (n > 0) continue;
+    if (n == 0) return {};
+    const int code = WSAGetLastError();
+    return code == WSAEWOULDBLOCK ? std::error_code{} : native_error(code);
+  }
 }
 
 std::error_code pending_error(native_socket s) noexcept {
   int value = 0;
   int length = sizeof value;
   if (getsockopt(s, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&value), &length) != 0) {
-    return last_error();
+    return last_socket_error();
   }
   return value != 0 ? native_error(value) : std::error_code{};
 }
@@ -276,7 +290,7 @@ endpoint local_endpoint(native_socket s, std::error_code& ec) noexcept {
   sockaddr_storage storage{};
   int length = sizeof storage;
   if (getsockname(s, as_sockaddr(storage), &length) != 0) {
-    ec = last_error();
+    ec = last_socket_error();
     return {};
   }
   return from_sockaddr(storage);
@@ -287,7 +301,7 @@ endpoint remote_endpoint(native_socket s, std::error_code& ec) noexcept {
   sockaddr_storage storage{};
   int length = sizeof storage;
   if (getpeername(s, as_sockaddr(storage), &length) != 0) {
-    ec = last_error();
+    ec = last_socket_error();
     return {};
   }
   return from_sockaddr(storage);
@@ -308,7 +322,7 @@ int get_option(native_socket s, option which, std::error_code& ec) noexcept {
   int value = 0;
   int length = sizeof value;
   if (getsockopt(s, id.level, id.name, reinterpret_cast<char*>(&value), &length) != 0) {
-    ec = last_error();
+    ec = last_socket_error();
     return 0;
   }
   return value;
@@ -320,7 +334,7 @@ std::error_code set_linger(native_socket s, bool enabled, std::chrono::seconds t
   value.l_linger = static_cast<u_short>(timeout.count());
   if (setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&value), sizeof value) !=
       0) {
-    return last_error();
+    return last_socket_error();
   }
   return {};
 }
@@ -347,7 +361,7 @@ std::error_code set_keep_alive(native_socket s,
   DWORD unused = 0;
   if (WSAIoctl(s, SIO_KEEPALIVE_VALS, &values, sizeof values, nullptr, 0, &unused, nullptr,
                nullptr) != 0) {
-    return last_error();
+    return last_socket_error();
   }
   return {};
 }

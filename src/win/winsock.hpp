@@ -19,8 +19,12 @@
 #include <windows.h>
 // clang-format on
 
+#include <system_error>
+
 #include <evsel/events.hpp>
 #include <evsel/socket.hpp>
+
+#include "../native_errors.hpp"
 
 // The public headers spell SOCKET and the FD_* bits without <winsock2.h>; check them here.
 static_assert(std::is_same_v<evsel::native_socket, SOCKET>, "native_socket must be SOCKET");
@@ -33,3 +37,12 @@ static_assert(static_cast<long>(evsel::event::connect) == FD_CONNECT);
 static_assert(static_cast<long>(evsel::event::close) == FD_CLOSE);
 static_assert(evsel::bit_index(evsel::event::close) == FD_CLOSE_BIT);
 static_assert(evsel::bit_index(evsel::event::connect) == FD_CONNECT_BIT);
+
+namespace evsel::detail {
+
+// The calling thread's last Winsock error, as a code in native_category().
+inline std::error_code last_socket_error() noexcept {
+  return native_error(WSAGetLastError());
+}
+
+}  // namespace evsel::detail

@@ -250,6 +250,44 @@ TEST_CASE("A record made by another thread's call ends a wait that blocks meanwh
   CHECK(waited_ms.load() < 2500);
 }
 
+// A recv on another thread re-enables read while a wait blocks: data that arrives after it is
+// reported to that wait, as Windows re-enables FD_READ in the kernel and signals the event.
+// A backend that starts its read wait lazily must not leave it unstarted behind a blocked
+// wait.
+TEST_CASE("Data after a recv made while another thread waits ends that wait",
+          "[conformance][threads]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  REQUIRE_FALSE(poller.add(pair.server, event::read, &pair.server));
+  send_all(pair.client, "a");
+  {
+    event_log log(poller);
+    REQUIRE(log.next(&pair.server).occurred == event::read);
+  }
+  std::atomic<long long> waited_ms{-1};
+  std::atomic<unsigned> got{0};
+  std::thread waiter([&] {
+    std::array<evsel::ready_record, 4> ready;
+    const auto start = std::chrono::steady_clock::now();
+    std::error_code ec;
+    const std::size_t n = poller.wait(ready.data(), ready.size(), 5000ms, ec);
+    waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    unsigned bits = 0;
+    for (std::size_t i = 0; i < n; ++i) bits |= static_cast<unsigned>(ready[i].occurred);
+    got = bits;
+  });
+  std::this_thread::sleep_for(200ms);  // the waiter is blocked by now
+  CHECK(recv_exact(pair.server, 1) == "a");  // re-enables read; the queue is empty again
+  std::this_thread::sleep_for(100ms);
+  send_all(pair.client, "b");
+  waiter.join();
+  INFO("the wait returned after " << waited_ms.load() << " ms");
+  CHECK((got.load() & static_cast<unsigned>(event::read)) != 0);
+  CHECK(waited_ms.load() < 2500);
+}
+
 // Waits on one poller take turns; the time spent waiting for the turn counts against the
 // timeout, so a wait never lasts much longer than asked once its turn comes.
 TEST_CASE("A wait that waited for its turn still ends by its own deadline",
