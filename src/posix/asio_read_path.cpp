@@ -12,6 +12,15 @@
 namespace evsel::detail {
 namespace {
 
+// Looks in a row that may find nothing before a connection's read wait is armed. Until
+// then the connection is listed again for the next run instead: Asio registers every
+// descriptor with epoll (kqueue) for input once, edge-triggered, and an arrival on it ends
+// a blocked run even with no wait outstanding (the conformance case "Data after a recv made
+// while another thread waits ends that wait" holds evsel to it). So a busy connection,
+// whose next data usually comes within a run or two, is found by the run's one poll()
+// without the epoll_ctl that arming costs; one that stays quiet is armed after that.
+constexpr std::uint8_t relooks = 2;
+
 // The tables of asio_registration.hpp.
 bool input_move_allowed(input_state from, input_state to) noexcept {
   if (from == to) return true;
@@ -21,7 +30,8 @@ bool input_move_allowed(input_state from, input_state to) noexcept {
              to == input_state::queued || to == input_state::ended;
     case input_state::look_due:
     case input_state::woken:
-      return to == input_state::arm_now || to == input_state::queued || to == input_state::ended;
+      return to == input_state::look_due || to == input_state::arm_now ||
+             to == input_state::queued || to == input_state::ended;
     case input_state::arm_now:
       return to == input_state::waiting || to == input_state::unknown ||
              to == input_state::queued || to == input_state::ended;
@@ -152,6 +162,11 @@ void backend::look_then_arm(asio_registration& r, posix::input_hint hint) noexce
   r.looks_missed = found ? 0 : static_cast<std::uint8_t>(std::min(r.looks_missed + 1, 4));
   r.looks_to_skip = static_cast<std::uint8_t>((1U << r.looks_missed) - 1);
   if (r.input == input_state::look_due || r.input == input_state::woken) {
+    if (r.looks_missed <= relooks) {
+      list_for_look(r, input_state::look_due);
+      rearm(r);
+      return;
+    }
     move_input(r, input_state::arm_now);  // nothing found
   }
   rearm(r);

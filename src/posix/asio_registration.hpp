@@ -18,8 +18,8 @@ namespace evsel::detail {
 // this table (asio_read_path.cpp):
 //
 //   unknown  -> look_due, waiting, queued, ended
-//   look_due -> arm_now, queued, ended
-//   woken    -> arm_now, queued, ended
+//   look_due -> look_due, arm_now, queued, ended
+//   woken    -> look_due, arm_now, queued, ended
 //   arm_now  -> waiting, unknown, queued, ended
 //   waiting  -> unknown, woken, queued, ended
 //   queued   -> unknown
@@ -39,7 +39,8 @@ enum class input_state : std::uint8_t {
 //   waiting    -> unknown, queued, unreadable
 //   queued     -> unknown, unreadable
 //   unreadable -> unknown, queued
-// (A move to the state a socket is in changes nothing and is always allowed.)
+// (A move to the state a socket is in changes nothing and is always allowed; look_due to
+// look_due is a connection listed again after a look that found nothing.)
 enum class urgent_state : std::uint8_t {
   unknown,
   waiting,     // an error-class wait (POLLPRI) is outstanding
