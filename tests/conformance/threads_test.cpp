@@ -38,6 +38,28 @@ std::thread start_feeder(std::vector<tcp_pair>& pairs, std::atomic<bool>& stop) 
   });
 }
 
+// One wait of up to 5 s in a thread of its own: how long it took and which events came.
+struct blocked_wait {
+  std::atomic<long long> waited_ms{-1};
+  std::atomic<unsigned> got{0};
+  std::thread thread;
+
+  explicit blocked_wait(evsel::poller& poller)
+      : thread([this, &poller] {
+          std::array<evsel::ready_record, 4> ready;
+          const auto start = std::chrono::steady_clock::now();
+          std::error_code ec;
+          const std::size_t n = poller.wait(ready.data(), ready.size(), 5000ms, ec);
+          waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+          unsigned bits = 0;
+          for (std::size_t i = 0; i < n; ++i) bits |= static_cast<unsigned>(ready[i].occurred);
+          got = bits;
+        }) {}
+  void join() { thread.join(); }
+};
+
 }  // namespace
 
 TEST_CASE("add, modify, remove and wake from other threads while one waits stay consistent",
@@ -228,26 +250,13 @@ TEST_CASE("A record made by another thread's call ends a wait that blocks meanwh
   }
   send_all(pair.client, "x");
   std::this_thread::sleep_for(100ms);  // the byte is there before the wait starts
-  std::atomic<long long> waited_ms{-1};
-  std::atomic<unsigned> got{0};
-  std::thread waiter([&] {
-    std::array<evsel::ready_record, 4> ready;
-    const auto start = std::chrono::steady_clock::now();
-    std::error_code ec;
-    const std::size_t n = poller.wait(ready.data(), ready.size(), 5000ms, ec);
-    waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-    unsigned bits = 0;
-    for (std::size_t i = 0; i < n; ++i) bits |= static_cast<unsigned>(ready[i].occurred);
-    got = bits;
-  });
+  blocked_wait waiter(poller);
   std::this_thread::sleep_for(200ms);  // the waiter is blocked by now
   REQUIRE_FALSE(poller.modify(pair.server, event::write | event::read, &pair.server));
   waiter.join();
-  INFO("the wait returned after " << waited_ms.load() << " ms");
-  CHECK((got.load() & static_cast<unsigned>(event::read)) != 0);
-  CHECK(waited_ms.load() < 2500);
+  INFO("the wait returned after " << waiter.waited_ms.load() << " ms");
+  CHECK((waiter.got.load() & static_cast<unsigned>(event::read)) != 0);
+  CHECK(waiter.waited_ms.load() < 2500);
 }
 
 // A recv on another thread re-enables read while a wait blocks: data that arrives after it is
@@ -264,28 +273,15 @@ TEST_CASE("Data after a recv made while another thread waits ends that wait",
     event_log log(poller);
     REQUIRE(log.next(&pair.server).occurred == event::read);
   }
-  std::atomic<long long> waited_ms{-1};
-  std::atomic<unsigned> got{0};
-  std::thread waiter([&] {
-    std::array<evsel::ready_record, 4> ready;
-    const auto start = std::chrono::steady_clock::now();
-    std::error_code ec;
-    const std::size_t n = poller.wait(ready.data(), ready.size(), 5000ms, ec);
-    waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::steady_clock::now() - start)
-                    .count();
-    unsigned bits = 0;
-    for (std::size_t i = 0; i < n; ++i) bits |= static_cast<unsigned>(ready[i].occurred);
-    got = bits;
-  });
-  std::this_thread::sleep_for(200ms);  // the waiter is blocked by now
+  blocked_wait waiter(poller);
+  std::this_thread::sleep_for(200ms);        // the waiter is blocked by now
   CHECK(recv_exact(pair.server, 1) == "a");  // re-enables read; the queue is empty again
   std::this_thread::sleep_for(100ms);
   send_all(pair.client, "b");
   waiter.join();
-  INFO("the wait returned after " << waited_ms.load() << " ms");
-  CHECK((got.load() & static_cast<unsigned>(event::read)) != 0);
-  CHECK(waited_ms.load() < 2500);
+  INFO("the wait returned after " << waiter.waited_ms.load() << " ms");
+  CHECK((waiter.got.load() & static_cast<unsigned>(event::read)) != 0);
+  CHECK(waiter.waited_ms.load() < 2500);
 }
 
 // Waits on one poller take turns; the time spent waiting for the turn counts against the
