@@ -62,6 +62,9 @@ cmd_test() {
   : >"$summary"
   : >"$summary.times"
 
+  stage "Scenario ids: every id used is defined in docs/scenarios.md"
+  bash "$top/scripts/check_ids.sh" | tee -a "$summary"
+
   stage "bookworm: Linux, Boost.Asio backend"
   configure_and_build "$build/linux"
   run_suites "$build/linux" "$(build_label "$build/linux" "bookworm linux/asio")"

@@ -61,7 +61,7 @@ void note_stream_result(socket_state& s,
   if (s.sticky_error && (ec == errc::would_block || (!ec && n == 0))) ec = s.sticky_error;
 }
 
-// The re-enabling rules of the model (fd-semantics.md section 1, rules 3 and 4), then the
+// The re-enabling rules of the model (docs/semantics.md, rules 1 and 2), then the
 // backend's turn. They hold whether or not the socket is registered, as the Windows kernel
 // keeps them per socket.
 std::size_t finish_recv(socket_state& s,
@@ -205,7 +205,7 @@ std::error_code socket::connect(const endpoint& remote) noexcept {
       return make_error_code(errc::connection_in_progress);
     case connection_stage::connected:
       return make_error_code(errc::already_connected);
-    case connection_stage::failed:  // portable code opens a new socket (fd-semantics 2.5)
+    case connection_stage::failed:  // portable code opens a new socket (docs/semantics.md, rule 4)
       return make_error_code(detail::misuse::connect_after_failure);
     case connection_stage::listening:
       return make_error_code(detail::misuse::connect_on_listener);

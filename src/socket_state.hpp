@@ -44,7 +44,7 @@ struct socket_state {
   // A connection error that evsel took from the OS while probing (reading an error
   // consumes it there); recv and send report it from now on, as Windows does (C39).
   std::error_code sticky_error;
-  // The state model of fd-semantics.md section 1, kept identically by both backends:
+  // The state model of docs/semantics.md, kept identically by both backends:
   //   recorded  R: events recorded and not yet returned by wait (with their errors);
   //   disabled  D: events recorded and not re-enabled since; they cannot be recorded again.
   event recorded = event::none;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// evsel: the accept event and accepted sockets (fd-semantics.md section 4.B, rule 6).
+// evsel: the accept event and accepted sockets (C20-C22, C52; docs/semantics.md rules 1 and 6).
 #include <evsel/testing.hpp>
 
 #include "support/catch.hpp"
@@ -56,8 +56,8 @@ TEST_CASE("accept is reported once per re-enabling accept, never on re-selection
   CHECK(log.quiet(&listener).occurred == event::none);
 
   // A second arrival before any accept: evsel does not deliver accept again until the
-  // re-enabling accept (Windows' re-record on new arrival after re-selection, fd-semantics
-  // rule 6, is normalized away; see docs/semantics.md).
+  // re-enabling accept (Windows' re-record on new arrival after re-selection, C21 step
+  // 5, is normalized away; see docs/semantics.md).
   evsel::socket client2 = start_connect(listener);
   REQUIRE(wait_alone(client2, event::connect).has(event::connect));
   CHECK(log.quiet(&listener).occurred == event::none);

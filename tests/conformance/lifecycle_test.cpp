@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// evsel: registration, mask changes, removal and closing (fd-semantics.md section 4.A).
+// evsel: registration, mask changes, removal and closing (C01-C19; docs/semantics.md rules 3 and 9).
 #include <algorithm>
 #include <array>
 #include <chrono>

@@ -102,7 +102,7 @@ tcp_pair make_tcp_pair(evsel::address_family family) {
   tcp_pair pair;
   pair.client = start_connect(listener);
   // Only the listener is watched, so neither end has had an event delivered yet: like the
-  // blocking connect and accept of fd-semantics.md's "pair".
+  // blocking connect and accept of a plain Winsock test program.
   pair.server = accept_one(listener);
   return pair;
 }

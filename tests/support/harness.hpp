@@ -188,7 +188,7 @@ void wait_until_available(evsel::socket& s, std::size_t count);
 evsel::socket& hold_one_record(evsel::poller& poller, evsel::socket& a, evsel::socket& b);
 
 // Records from one poller, kept per context so that a test can ask about each socket in
-// turn, as fd-semantics.md's ENUM does per socket.
+// turn, as WSAEnumNetworkEvents does per socket.
 class event_log {
  public:
   explicit event_log(evsel::poller& poller) : poller_(poller) {}
