@@ -124,10 +124,7 @@ std::error_code engine::add(socket_state* s, event mask, void* context) noexcept
   return {};
 }
 
-std::error_code engine::modify(socket_state* s,
-                               event mask,
-                               bool set_context,
-                               void* context) noexcept {
+std::error_code engine::modify(socket_state* s, event mask, std::optional<void*> context) noexcept {
   std::error_code ec;
   const std::lock_guard<std::mutex> hold(lock_);
   registration* r = lookup(s, ec);
@@ -139,7 +136,7 @@ std::error_code engine::modify(socket_state* s,
     r->mask = old_mask;
     return ec;
   }
-  if (set_context) r->context = context;
+  if (context) r->context = *context;
   // Bits recorded while outside the mask come back when it widens again (C15, C50).
   core_.requeue(*r);
   notify_waiter();

@@ -35,7 +35,8 @@ class engine {
   engine& operator=(const engine&) = delete;
 
   std::error_code add(socket_state* s, event mask, void* context) noexcept;
-  std::error_code modify(socket_state* s, event mask, bool set_context, void* context) noexcept;
+  // A new context only if one is given; otherwise the registration keeps its own.
+  std::error_code modify(socket_state* s, event mask, std::optional<void*> context) noexcept;
   std::error_code remove(socket_state* s) noexcept;
   std::size_t wait(ready_record* out,
                    std::size_t capacity,

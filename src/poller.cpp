@@ -19,11 +19,11 @@ std::error_code poller::add(socket& s, event mask, void* context) noexcept {
 }
 
 std::error_code poller::modify(socket& s, event mask) noexcept {
-  return impl_->engine.modify(s.state_, mask, false, nullptr);
+  return impl_->engine.modify(s.state_, mask, std::nullopt);
 }
 
 std::error_code poller::modify(socket& s, event mask, void* context) noexcept {
-  return impl_->engine.modify(s.state_, mask, true, context);
+  return impl_->engine.modify(s.state_, mask, context);
 }
 
 std::error_code poller::remove(socket& s) noexcept {
