@@ -8,8 +8,10 @@
 #include <signal.h>
 #include <string>
 
+#ifndef _WIN32
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#endif
 
 namespace evsel_bench {
 namespace {
@@ -101,11 +103,18 @@ int read_command_line(int argc,
 }
 
 void watch_stop_signals() {
+#ifdef _WIN32
+  // No sigaction: the C runtime's signal() is what Windows has (SIGBREAK is Ctrl-Break).
+  signal(SIGINT, on_stop_signal);
+  signal(SIGTERM, on_stop_signal);
+  signal(SIGBREAK, on_stop_signal);
+#else
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+#endif
 }
 
 bool stop_requested() noexcept {

@@ -2,7 +2,14 @@
 // evsel baselines: what the comparison servers share: their command line and the stop signal.
 #pragma once
 
+// The Winsock servers share the command line: sockaddr_storage and socklen_t come from
+// Winsock there.
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <sys/socket.h>
+#endif
 
 namespace evsel_bench {
 
@@ -25,7 +32,9 @@ int read_command_line(int argc,
                       const char* default_address,
                       socket_address& out);
 
-// SIGINT and SIGTERM set a flag, and interrupt a blocking wait (no SA_RESTART).
+// SIGINT and SIGTERM set a flag, and interrupt a blocking wait (no SA_RESTART). On Windows
+// SIGINT, SIGTERM and SIGBREAK set it (there are no interrupted waits: the servers' waits are
+// bounded).
 void watch_stop_signals();
 bool stop_requested() noexcept;
 
