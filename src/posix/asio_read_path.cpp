@@ -20,6 +20,9 @@ namespace {
 // whose next data usually comes within a run or two, is found by the run's one poll()
 // without the epoll_ctl that arming costs; one that stays quiet is armed after that.
 constexpr std::uint8_t relooks = 2;
+// A look again costs the next run's poll() a little when it looks at others too; alone, it
+// costs that poll() whole, more than arming does.
+constexpr std::size_t shared_look = 2;
 
 // The tables of asio_registration.hpp.
 bool input_move_allowed(input_state from, input_state to) noexcept {
@@ -162,7 +165,7 @@ void backend::look_then_arm(asio_registration& r, posix::input_hint hint) noexce
   r.looks_missed = found ? 0 : static_cast<std::uint8_t>(std::min(r.looks_missed + 1, 4));
   r.looks_to_skip = static_cast<std::uint8_t>((1U << r.looks_missed) - 1);
   if (r.input == input_state::look_due || r.input == input_state::woken) {
-    if (r.looks_missed <= relooks) {
+    if (r.looks_missed <= relooks && looks_.size() >= shared_look) {
       list_for_look(r, input_state::look_due);
       rearm(r);
       return;
