@@ -91,6 +91,22 @@ TEST_CASE("Data after shutdown(receive) is discarded without events", "[conforma
   CHECK(log.next(&pair.server).occurred == event::close);
 }
 
+// Nothing can be read after shutdown(receive), so a read recorded before it and not yet
+// returned is taken back, as a recv that drains the data would (C19); close still comes.
+TEST_CASE("shutdown(receive) takes back a read recorded but not yet returned",
+          "[conformance][close][C34]") {
+  tcp_pair pair = make_tcp_pair();
+  send_all(pair.client, "queued");
+  wait_until_available(pair.server, 6);
+  evsel::poller poller;
+  event_log log(poller);
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
+  REQUIRE_FALSE(pair.server.shutdown(evsel::shutdown_mode::receive));
+  CHECK(log.quiet(&pair.server).occurred == event::none);
+  REQUIRE_FALSE(pair.client.close());
+  CHECK(log.next(&pair.server).occurred == event::close);
+}
+
 TEST_CASE("A local shutdown(send) is silent: the peer may still send, then close",
           "[conformance][close][C35]") {
   tcp_pair pair = make_tcp_pair();
