@@ -121,4 +121,14 @@ bool stop_requested() noexcept {
   return stop_flag != 0;
 }
 
+void settle_queue(std::string& unsent, std::size_t& sent) {
+  if (sent == unsent.size()) {
+    std::string().swap(unsent);
+    sent = 0;
+  } else if (sent > unsent.size() / 2) {
+    unsent.erase(0, sent);
+    sent = 0;
+  }
+}
+
 }  // namespace evsel_bench

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// evsel baselines: what the comparison servers share: their command line and the stop signal.
+// evsel baselines: what the comparison servers share: their command line, the stop signal
+// and the upkeep of a connection's queue.
 #pragma once
 
 // The Winsock servers share the command line: sockaddr_storage and socklen_t come from
@@ -10,6 +11,9 @@
 #else
 #include <sys/socket.h>
 #endif
+
+#include <cstddef>
+#include <string>
 
 namespace evsel_bench {
 
@@ -37,5 +41,10 @@ int read_command_line(int argc,
 // bounded).
 void watch_stop_signals();
 bool stop_requested() noexcept;
+
+// After a send from a connection's queue (`unsent`, of which `sent` bytes went out): an
+// emptied queue gives its memory back, and what went out leaves once it is most of the
+// queue, so copying stays proportional to the queue.
+void settle_queue(std::string& unsent, std::size_t& sent);
 
 }  // namespace evsel_bench

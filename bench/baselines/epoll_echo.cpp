@@ -131,14 +131,7 @@ class echo_server {
       }
       c.sent += static_cast<std::size_t>(n);
     }
-    if (c.queued() == 0) {
-      std::string().swap(c.unsent);
-      c.sent = 0;
-    } else if (c.sent > c.unsent.size() / 2) {
-      // Drop what went out once it is most of the queue: copying stays proportional to it.
-      c.unsent.erase(0, c.sent);
-      c.sent = 0;
-    }
+    evsel_bench::settle_queue(c.unsent, c.sent);
     return true;
   }
 

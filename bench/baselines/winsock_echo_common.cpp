@@ -68,14 +68,7 @@ bool flush(winsock_connection& c) {
   const long long sent = send_some(c.socket, c.unsent.data() + c.sent, c.queued());
   if (sent < 0) return false;
   c.sent += static_cast<std::size_t>(sent);
-  if (c.queued() == 0) {
-    std::string().swap(c.unsent);
-    c.sent = 0;
-  } else if (c.sent > c.unsent.size() / 2) {
-    // Drop what went out once it is most of the queue: copying stays proportional to it.
-    c.unsent.erase(0, c.sent);
-    c.sent = 0;
-  }
+  evsel_bench::settle_queue(c.unsent, c.sent);
   return true;
 }
 
