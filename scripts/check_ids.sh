@@ -22,11 +22,12 @@ done
 [ ${#dirs[@]} -gt 0 ] || fail "$top has none of src, tests, examples, bench, include, docs"
 skip_paths='^(docs/scenarios\.md|tests/fuzz/corpus/)'
 
-# An id: C and exactly two digits (the scenarios), G or W and one or two digits (the general
-# rules, the Wine deviations); a whole word. One-digit C tokens are not ids (the chat
-# sanitizer's C0 and C1 control characters), and neither is an MSVC warning level (/W4).
+# An id: C and exactly two digits (the scenarios), G, T or W and one or two digits (the
+# general rules, the timer and user-event rules, the Wine deviations); a whole word. One-digit
+# C tokens are not ids (the chat sanitizer's C0 and C1 control characters), and neither is an
+# MSVC warning level (/W4).
 export LC_ALL=C
-hits=$(grep -rnIE --exclude='*.png' '(^|[^A-Za-z0-9_])(C[0-9]{2}|[GW][0-9]{1,2})([^A-Za-z0-9_]|$)' \
+hits=$(grep -rnIE --exclude='*.png' '(^|[^A-Za-z0-9_])(C[0-9]{2}|[GTW][0-9]{1,2})([^A-Za-z0-9_]|$)' \
   "${dirs[@]}") || [ $? -eq 1 ] || fail "grep failed in $top"
 hits=$(printf '%s\n' "$hits" | grep -vE "$skip_paths" || true)
 # file:line:id, one line per use.
@@ -38,7 +39,7 @@ uses=$(printf '%s\n' "$hits" | awk '
     line = rest; sub(/:.*/, "", line)
     text = substr(rest, length(line) + 2)
     gsub(/(^|[ \t"'\''(])\/W[0-4]([^A-Za-z0-9_]|$)/, " ", text)  # MSVC warning levels
-    while (match(text, /(^|[^A-Za-z0-9_])(C[0-9][0-9]|[GW][0-9][0-9]?)([^A-Za-z0-9_]|$)/)) {
+    while (match(text, /(^|[^A-Za-z0-9_])(C[0-9][0-9]|[GTW][0-9][0-9]?)([^A-Za-z0-9_]|$)/)) {
       id = substr(text, RSTART, RLENGTH)
       sub(/^[^A-Za-z0-9_]/, "", id)
       sub(/[^A-Za-z0-9_]$/, "", id)
@@ -48,7 +49,7 @@ uses=$(printf '%s\n' "$hits" | awk '
   }')
 
 # The ids with a row: the first cell of a table row.
-defined=$(sed -nE 's/^\| *(C[0-9]{2}|[GW][0-9]{1,2}) *\|.*/\1/p' "$table" | sort)
+defined=$(sed -nE 's/^\| *(C[0-9]{2}|[GTW][0-9]{1,2}) *\|.*/\1/p' "$table" | sort)
 duplicates=$(printf '%s\n' "$defined" | uniq -d | paste -sd' ' -)
 [ -z "$duplicates" ] || fail "$table has more than one row for: $duplicates"
 

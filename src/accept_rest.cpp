@@ -23,6 +23,7 @@ bool out_of_descriptors(const std::error_code& ec) noexcept {
 void engine::on_accept(registration& r, const io_result& result) noexcept {
   // Before the backend's hook, which arms a wait for accept only if it can be recorded.
   if (!result.ec) {
+    note_data_moved(r);  // an accepted connection restarts the listener's idle timeout
     r.rest_length = std::chrono::milliseconds::zero();
     end_rest(r);  // descriptors are back before the rest is over
   } else if (out_of_descriptors(result.ec)) {

@@ -31,8 +31,8 @@
 //   4. The include path: CMake puts the chosen backend's directory (src/win or src/posix) on
 //      the private include path, so "selected_backend.hpp" names it without any #if.
 // A backend calls back into the common code through poller_core (record, record_failed_connect,
-// record_close_if_due, requeue), registration::recordable(), and the socket_state functions
-// refresh_connect, settle_connect and note_connection_lost. Nothing else.
+// record_close_if_due, requeue, user_wait_needed), registration::recordable(), and the socket_state
+// functions refresh_connect, settle_connect and note_connection_lost. Nothing else.
 namespace evsel::detail {
 
 // The backend contract. Exactly one class named `backend` is compiled in. It provides:
@@ -70,6 +70,14 @@ namespace evsel::detail {
 //   void after_send(registration& r, const io_result& result) noexcept;   send would block
 //   void after_accept(registration& r, const io_result& result) noexcept;
 //   void after_transition(registration& r) noexcept;  connect, listen, shutdown, OOB-inline
+//   User events (r.kind == source_kind::user_event; detach and released serve them too):
+//   std::error_code attach_user(registration& r) noexcept;
+//       Starts waiting on r.user->signal.waitable. Whenever it is ready, and here at once,
+//       the backend calls poller_core::user_wait_needed(r), which records user if the event
+//       is set, and waits again only if that returns true.
+//   void rearm_user(registration& r) noexcept;   after reset(): the same, unless a wait is on
+//   Timers and deadlines never reach a backend: the engine keeps them (timer_queue.hpp) and
+//   bounds each run's timeout by the first one due.
 //   Every other call comes with the engine's lock held too.
 //
 // Every backend honours the same rules (docs/semantics.md): read, oob and accept are
@@ -163,6 +171,19 @@ static_assert(runs<backend>::value,
 static_assert(has_hooks<backend>::value,
               "evsel backend: needs the re-enabling hooks after_recv, after_send, after_accept "
               "(registration&, const io_result&) and after_transition(registration&)");
+template <class B, class = void>
+struct watches_user_events : std::false_type {};
+template <class B>
+struct watches_user_events<
+    B,
+    std::void_t<decltype(std::declval<B&>().attach_user(std::declval<registration&>())),
+                decltype(std::declval<B&>().rearm_user(std::declval<registration&>()))>>
+    : std::is_same<decltype(std::declval<B&>().attach_user(std::declval<registration&>())),
+                   std::error_code> {};
+
+static_assert(watches_user_events<backend>::value,
+              "evsel backend: needs `std::error_code attach_user(registration&)` and "
+              "`void rearm_user(registration&)` for user events");
 static_assert(std::is_convertible_v<decltype(backend::name), const char*>,
               "evsel backend: needs `static constexpr const char* name`");
 

@@ -52,12 +52,7 @@ engine::~engine() {
   }
   const std::lock_guard<std::mutex> hold(lock_);
   while (registration* r = core_.first()) {
-    if (r->socket != nullptr) {
-      backend_->detach(*r);
-      r->socket->reg = nullptr;
-      r->socket->owner.store(nullptr, std::memory_order_release);
-      r->socket = nullptr;
-    }
+    if (!r->detached()) detach_source(*r);
     core_.unlink(*r);
     // Backend parts of a registration (an Asio descriptor) must go before the backend;
     // handlers still pending in it are destroyed with it, never run.
@@ -70,7 +65,7 @@ engine::~engine() {
   backend_.reset();
 }
 
-registration* engine::lookup(socket_state* s, std::error_code& ec) const noexcept {
+registration* engine::lookup(owned_state* s, std::error_code& ec) const noexcept {
   if (s == nullptr) {
     ec = make_error_code(errc::not_a_socket);
     return nullptr;
@@ -87,37 +82,29 @@ std::error_code engine::add(socket_state* s, event mask, void* context) noexcept
   if (!valid_mask(mask)) return make_error_code(misuse::event_mask);
   const std::lock_guard<std::mutex> hold(lock_);
   const std::lock_guard<std::mutex> no_socket_call(s->unowned_lock);
-  // Claimed before anything else, so that two pollers cannot both take the socket.
-  engine* expected = nullptr;
-  if (!s->owner.compare_exchange_strong(expected, this, std::memory_order_acq_rel)) {
+  if (s->owner.load(std::memory_order_acquire) != nullptr) {
     return make_error_code(errc::already_registered);
   }
-  auto release = [s] { s->owner.store(nullptr, std::memory_order_release); };
-  if (std::error_code ec = ensure_bound(*s)) {
-    release();
+  if (std::error_code ec = ensure_bound(*s)) return ec;
+  // Room for the socket's deadline and idle check, so that setting them later cannot fail
+  // for memory inside the wait.
+  if (timed_.reserve(2)) return make_error_code(errc::no_buffer_space);
+  std::error_code ec;
+  registration* r = claim(*s, backend_->make_registration(), ec);
+  if (r == nullptr) {
+    timed_.release(2);
     return ec;
   }
-
-  registration* r = backend_->make_registration();
-  if (r == nullptr) {
-    release();
-    return make_error_code(errc::no_buffer_space);
-  }
-  r->owner = this;
+  r->kind = source_kind::socket;
   r->socket = s;
   r->context = context;
   r->mask = mask;
-  core_.link(*r);
-  s->reg = r;
-  if (std::error_code ec = backend_->attach(*r)) {
+  if ((ec = backend_->attach(*r))) {
     // Nothing half-made stays behind: the socket is as if add had never been called.
-    core_.unlink(*r);
-    s->reg = nullptr;
-    delete r;
-    release();
+    unclaim(*s, r);
+    timed_.release(2);
     return ec;
   }
-  live_.fetch_add(1, std::memory_order_relaxed);
   // Events recorded under an earlier registration and never returned come back now.
   core_.requeue(*r);
   notify_waiter();
@@ -143,7 +130,7 @@ std::error_code engine::modify(socket_state* s, event mask, std::optional<void*>
   return {};
 }
 
-std::error_code engine::remove(socket_state* s) noexcept {
+std::error_code engine::remove(owned_state* s) noexcept {
   std::error_code ec;
   const std::lock_guard<std::mutex> hold(lock_);
   registration* r = lookup(s, ec);
@@ -154,14 +141,11 @@ std::error_code engine::remove(socket_state* s) noexcept {
 
 void engine::detach(registration& r) noexcept {
   core_.unqueue(r);
-  end_rest(r);
-  backend_->detach(r);
-  r.socket->reg = nullptr;
-  r.socket->owner.store(nullptr, std::memory_order_release);
-  r.socket = nullptr;
+  detach_source(r);
   live_.fetch_sub(1, std::memory_order_relaxed);
   core_.unlink(r);
-  if (backend_->released(r)) {
+  // A timer never reached the backend.
+  if (r.kind == source_kind::timer || backend_->released(r)) {
     delete &r;
     return;
   }
@@ -176,6 +160,33 @@ void engine::detach(registration& r) noexcept {
     backend_->release_detached();
     free_released();
   }
+}
+
+void engine::detach_source(registration& r) noexcept {
+  timed_.cancel(r.expiry);
+  timed_.cancel(r.idle_check);
+  switch (r.kind) {
+    case source_kind::socket:
+      end_rest(r);
+      backend_->detach(r);
+      // A deadline belongs to the registration: its timeout does not outlive it (the
+      // socket's other records do, G3).
+      r.socket->recorded = without(r.socket->recorded, event::timeout);
+      timed_.release(2);
+      break;
+    case source_kind::user_event:
+      backend_->detach(r);
+      break;
+    case source_kind::timer:
+      timed_.release(1);
+      break;
+  }
+  owned_state& s = *r.source();
+  s.reg = nullptr;
+  s.owner.store(nullptr, std::memory_order_release);
+  r.socket = nullptr;
+  r.user = nullptr;
+  r.timer = nullptr;
 }
 
 std::size_t engine::held() noexcept {
@@ -199,11 +210,13 @@ void engine::free_released() noexcept {
 }
 
 void engine::on_recv(registration& r, const io_result& result) noexcept {
+  if (result.bytes != 0) note_data_moved(r);
   backend_->after_recv(r, result);
   notify_waiter();
 }
 
 void engine::on_send(registration& r, const io_result& result) noexcept {
+  if (result.bytes != 0) note_data_moved(r);
   if (result.ec && result.ec == errc::would_block) backend_->after_send(r, result);
 }
 

@@ -17,6 +17,9 @@
 #include "poller_core.hpp"
 #include "registration.hpp"
 #include "socket_state.hpp"
+#include "timer_queue.hpp"
+#include "timer_state.hpp"
+#include "user_event_state.hpp"
 
 namespace evsel::detail {
 
@@ -37,7 +40,16 @@ class engine {
   std::error_code add(socket_state* s, event mask, void* context) noexcept;
   // A new context only if one is given; otherwise the registration keeps its own.
   std::error_code modify(socket_state* s, event mask, std::optional<void*> context) noexcept;
-  std::error_code remove(socket_state* s) noexcept;
+  // Sockets, user events and timers alike.
+  std::error_code remove(owned_state* s) noexcept;
+  // User events and timers (engine_sources.cpp).
+  std::error_code add(user_event_state* e, void* context) noexcept;
+  std::error_code add(timer_state* t, void* context) noexcept;
+  // Socket deadlines and idle timeouts (timed_records.cpp).
+  std::error_code set_deadline(socket_state* s,
+                               std::chrono::steady_clock::time_point when) noexcept;
+  std::error_code clear_deadline(socket_state* s) noexcept;
+  std::error_code set_idle_timeout(socket_state* s, std::chrono::milliseconds idle) noexcept;
   std::size_t wait(ready_record* out,
                    std::size_t capacity,
                    std::chrono::milliseconds timeout,
@@ -55,11 +67,21 @@ class engine {
   void on_send(registration& r, const io_result& result) noexcept;
   void on_accept(registration& r, const io_result& result) noexcept;
   void on_transition(registration& r) noexcept;
+  // The calls of user events and timers, with lock() held, after they changed the state:
+  // reset (the flag is clear), and a timer's arm, disarm or take_expirations (engine_sources.cpp).
+  void on_user_reset(registration& r) noexcept;
+  void on_timer_change(registration& r) noexcept;
   // The socket is about to be closed: stop reporting it (G13).
   void detach(registration& r) noexcept;
 
  private:
-  registration* lookup(socket_state* s, std::error_code& ec) const noexcept;
+  registration* lookup(owned_state* s, std::error_code& ec) const noexcept;
+  // Claims `s` for this poller and makes its registration (engine_sources.cpp): the steps
+  // every add shares. Null with `ec` set if it is taken or memory runs out.
+  registration* claim(owned_state& s, registration* fresh, std::error_code& ec) noexcept;
+  void unclaim(owned_state& s, registration* r) noexcept;
+  // Every kind's own part of detach; the registration's link to its object goes last.
+  void detach_source(registration& r) noexcept;
   // Called at the end of every call that may record, with the lock held: a wait blocked
   // in another thread must return what was recorded, as WSAEventSelect's event would be
   // signalled (and deferred looks must happen).
@@ -73,6 +95,14 @@ class engine {
   void end_rest(registration& r) noexcept;
   void end_due_rests() noexcept;
   std::chrono::milliseconds until_first_rest_ends(std::chrono::milliseconds left) const noexcept;
+  // The timer queue (timed_records.cpp): what is due is recorded after each run of the
+  // backend, and the first due time bounds how long it blocks.
+  void schedule(timed_entry& e, std::chrono::steady_clock::time_point due) noexcept;
+  void reschedule_timer(registration& r) noexcept;
+  void note_data_moved(registration& r) noexcept;
+  void take_back_timeout(registration& r, timeout_cause cause) noexcept;
+  void expire_due() noexcept;
+  std::chrono::milliseconds until_first_due(std::chrono::milliseconds left) const noexcept;
 
   static constexpr std::chrono::milliseconds first_accept_rest{50};
   static constexpr std::chrono::milliseconds longest_accept_rest{1000};
@@ -98,17 +128,18 @@ class engine {
   bool wake_kept_ = false;
   bool blocked_waiter_ = false;      // a wait is inside backend_->run
   registration* resting_ = nullptr;  // listeners resting (registration::resting_next)
+  timer_queue timed_;
 };
 
-// Held for the duration of a socket call: the lock of the poller the socket is registered
-// with, or the socket's own while it has none, so that the call and poller calls on other
-// threads see its state whole.
-class socket_call_lock {
+// Held for the duration of a call on a socket, user event or timer: the lock of the poller it
+// is registered with, or its own while it has none, so that the call and poller calls on
+// other threads see its state whole.
+class call_lock {
  public:
-  explicit socket_call_lock(socket_state& s) noexcept;
-  ~socket_call_lock();
-  socket_call_lock(const socket_call_lock&) = delete;
-  socket_call_lock& operator=(const socket_call_lock&) = delete;
+  explicit call_lock(owned_state& s) noexcept;
+  ~call_lock();
+  call_lock(const call_lock&) = delete;
+  call_lock& operator=(const call_lock&) = delete;
 
  private:
   std::mutex* held_ = nullptr;

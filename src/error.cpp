@@ -69,6 +69,9 @@ constexpr misuse_info misuses[] = {
   {detail::misuse::lingering_close,       errc::operation_not_supported, "a linger timeout above zero is not supported: close would block (evsel sockets never block)"},
   {detail::misuse::keep_alive_timing,     errc::invalid_argument,        "invalid argument: keep-alive needs idle and interval of 1 to 32767 s and 1 to 127 probes"},
   {detail::misuse::endpoint_text,         errc::invalid_argument,        "invalid argument: malformed endpoint text (expected A.B.C.D:PORT or [IPv6]:PORT)"},
+  {detail::misuse::empty_object,          errc::invalid_argument,        "invalid argument: the user_event or timer is empty (moved from)"},
+  {detail::misuse::timer_period,          errc::invalid_argument,        "invalid argument: a timer period cannot be negative"},
+  {detail::misuse::timeout_range,         errc::invalid_argument,        "invalid argument: an idle timeout cannot be negative"},
 };
 // clang-format on
 

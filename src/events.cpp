@@ -16,7 +16,17 @@ std::string to_string(event set) {
     if (!text.empty()) text += '|';
     text += names[i];
   }
-  const auto unknown = static_cast<std::uint32_t>(set) & ~static_cast<std::uint32_t>(all_events);
+  static constexpr struct {
+    event bit;
+    const char* name;
+  } record_only[] = {{event::user, "user"}, {event::timeout, "timeout"}};
+  for (const auto& extra : record_only) {
+    if (!has_any(set, extra.bit)) continue;
+    if (!text.empty()) text += '|';
+    text += extra.name;
+  }
+  const auto known = static_cast<std::uint32_t>(all_events | event::user | event::timeout);
+  const auto unknown = static_cast<std::uint32_t>(set) & ~known;
   if (unknown != 0) {
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "0x%x", static_cast<unsigned>(unknown));

@@ -26,6 +26,9 @@ enum class misuse : int {
   lingering_close,        // linger enabled with a timeout: close would block
   keep_alive_timing,      // keep-alive idle/interval/probes out of range
   endpoint_text,          // endpoint::parse
+  empty_object,           // a moved-from (or never made) user_event or timer
+  timer_period,           // a negative timer period
+  timeout_range,          // a negative idle timeout
 };
 
 std::error_code make_error_code(misuse m) noexcept;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <system_error>
 
 #include <evsel/endpoint.hpp>
@@ -78,6 +79,20 @@ std::error_code set_keep_alive(native_socket s,
                                std::chrono::seconds idle,
                                std::chrono::seconds interval,
                                unsigned probes) noexcept;
+
+// The OS object behind a user_event: what a poller's backend waits on, and what set() raises.
+// An eventfd on Linux (both ends the same), a pipe elsewhere on POSIX, a manual-reset event
+// handle on Windows (both ends the same).
+struct wake_signal {
+  std::intptr_t waitable = -1;
+  std::intptr_t raisable = -1;
+};
+wake_signal make_wake_signal(std::error_code& ec) noexcept;
+// Makes `waitable` ready. Async-signal-safe on POSIX; never blocks (a full pipe is ready).
+void raise_wake_signal(const wake_signal& w) noexcept;
+// Makes it not ready any more (drains the eventfd or pipe, resets the event).
+void clear_wake_signal(const wake_signal& w) noexcept;
+void close_wake_signal(wake_signal& w) noexcept;
 
 // The OS's "connection aborted" code (ECONNABORTED, WSAECONNABORTED), for C48.
 std::error_code connection_aborted_code() noexcept;

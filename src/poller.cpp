@@ -4,6 +4,7 @@
 #include <evsel/testing.hpp>
 
 #include "engine.hpp"
+#include "misuse.hpp"
 
 namespace evsel {
 
@@ -28,6 +29,39 @@ std::error_code poller::modify(socket& s, event mask, void* context) noexcept {
 
 std::error_code poller::remove(socket& s) noexcept {
   return impl_->engine.remove(s.state_);
+}
+
+std::error_code poller::add(user_event& e, void* context) noexcept {
+  if (e.state_ == nullptr) return make_error_code(detail::misuse::empty_object);
+  return impl_->engine.add(e.state_, context);
+}
+
+std::error_code poller::remove(user_event& e) noexcept {
+  if (e.state_ == nullptr) return make_error_code(detail::misuse::empty_object);
+  return impl_->engine.remove(e.state_);
+}
+
+std::error_code poller::add(timer& t, void* context) noexcept {
+  if (t.state_ == nullptr) return make_error_code(detail::misuse::empty_object);
+  return impl_->engine.add(t.state_, context);
+}
+
+std::error_code poller::remove(timer& t) noexcept {
+  if (t.state_ == nullptr) return make_error_code(detail::misuse::empty_object);
+  return impl_->engine.remove(t.state_);
+}
+
+std::error_code poller::set_deadline(socket& s,
+                                     std::chrono::steady_clock::time_point when) noexcept {
+  return impl_->engine.set_deadline(s.state_, when);
+}
+
+std::error_code poller::clear_deadline(socket& s) noexcept {
+  return impl_->engine.clear_deadline(s.state_);
+}
+
+std::error_code poller::set_idle_timeout(socket& s, std::chrono::milliseconds idle) noexcept {
+  return impl_->engine.set_idle_timeout(s.state_, idle);
 }
 
 std::size_t poller::wait(ready_record* out,

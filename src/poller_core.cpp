@@ -2,6 +2,10 @@
 // evsel: backend-neutral bookkeeping of a poller: recording, re-enabling, the ready list.
 #include "poller_core.hpp"
 
+#include "assert.hpp"
+#include "os.hpp"
+#include "user_event_state.hpp"
+
 namespace evsel::detail {
 
 void poller_core::record(registration& r, event bits) noexcept {
@@ -20,6 +24,30 @@ void poller_core::record(registration& r, event bit, const std::error_code& erro
   const bool fresh = has_any(bit & r.recordable(), bit);
   record(r, bit);
   if (fresh) r.socket->errors[bit_index(bit)] = error;
+}
+
+void poller_core::record_own(registration& r, event bit) noexcept {
+  EVSEL_ASSERT(r.kind != source_kind::socket, "record_own: a socket records through record()");
+  if (has_any(r.own_disabled, bit)) return;
+  r.own_recorded |= bit;
+  r.own_disabled |= bit;
+  enqueue(r);
+}
+
+void poller_core::record_timeout(registration& r) noexcept {
+  r.socket->recorded |= event::timeout;
+  enqueue(r);
+}
+
+bool poller_core::user_wait_needed(registration& r) noexcept {
+  user_event_state& e = *r.user;
+  if (has_any(r.own_disabled, event::user)) return false;
+  // Cleared first: a set() after the clear either finds the flag seen below or raises the
+  // signal again for the next wait.
+  os::clear_wake_signal(e.signal);
+  if (!e.flag.load(std::memory_order_acquire)) return true;
+  record_own(r, event::user);
+  return false;
 }
 
 void poller_core::record_failed_connect(registration& r) noexcept {
@@ -72,10 +100,15 @@ std::size_t poller_core::collect(ready_record* out, std::size_t capacity) noexce
     // socket is skipped, never returned as an empty record (G10).
     const event bits = r.deliverable();
     if (bits == event::none) continue;
-    socket_state& s = *r.socket;
     ready_record& rec = out[count++];
     rec.context = r.context;
     rec.occurred = bits;
+    if (r.kind != source_kind::socket) {
+      rec.errors = {};
+      r.own_recorded = event::none;
+      continue;
+    }
+    socket_state& s = *r.socket;
     for (std::size_t i = 0; i < event_bit_count; ++i) {
       if (has_any(bits, static_cast<event>(1U << i))) {
         rec.errors[i] = s.errors[i];
@@ -84,7 +117,8 @@ std::size_t poller_core::collect(ready_record* out, std::size_t capacity) noexce
         rec.errors[i].clear();
       }
     }
-    s.recorded &= ~bits;
+    s.recorded = without(s.recorded, bits);
+    if (has_any(bits, event::timeout)) r.timeout_causes = no_cause;
   }
   return count;
 }

@@ -30,6 +30,15 @@ class poller_core {
   void record(registration& r, event bits) noexcept;
   // As above for one bit with its error code.
   void record(registration& r, event bit, const std::error_code& error) noexcept;
+  // A user event's or a timer's one bit (event::user, event::timeout), once until its
+  // re-enabling call (user_event::reset, timer::take_expirations).
+  void record_own(registration& r, event bit) noexcept;
+  // A socket's deadline or idle timeout passed: event::timeout, whatever the mask.
+  void record_timeout(registration& r) noexcept;
+  // A user event's signal woke the backend (or it starts watching): clears the signal, then
+  // records user if the event is set. Returns whether the backend must wait on the signal
+  // again; not while user is recorded and not reset (reset re-arms, engine::on_user_reset).
+  bool user_wait_needed(registration& r) noexcept;
   // Rule 4: a failed connect is recorded with its error, wherever the failure was learnt
   // (the OS's report, a look, or connect() itself failing at once: C24).
   void record_failed_connect(registration& r) noexcept;
@@ -45,9 +54,13 @@ class poller_core {
     return (s.peer_closed || s.sticky_error) && has_any(r.recordable(), event::close);
   }
   // A consuming call took the condition away before wait returned it (C19, C52).
-  static void clear(socket_state& s, event bits) noexcept { s.recorded &= ~bits; }
+  static void clear(socket_state& s, event bits) noexcept {
+    s.recorded = without(s.recorded, bits);
+  }
   // A re-enabling call: the bits may be recorded again.
-  static void reenable(socket_state& s, event bits) noexcept { s.disabled &= ~bits; }
+  static void reenable(socket_state& s, event bits) noexcept {
+    s.disabled = without(s.disabled, bits);
+  }
 
   // Queues `r` if it has deliverable events (after a mask change, for example).
   void requeue(registration& r) noexcept;

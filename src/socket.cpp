@@ -180,7 +180,7 @@ std::error_code socket::bind(const endpoint& local) noexcept {
 
 std::error_code socket::listen(int backlog) noexcept {
   if (state_ == nullptr) return make_error_code(errc::not_a_socket);
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   if (!state_->is_tcp()) return make_error_code(errc::operation_not_supported);
   if (state_->stage != connection_stage::idle && state_->stage != connection_stage::listening) {
     return make_error_code(detail::misuse::listen_in_wrong_stage);
@@ -193,7 +193,7 @@ std::error_code socket::listen(int backlog) noexcept {
 
 std::error_code socket::connect(const endpoint& remote) noexcept {
   if (state_ == nullptr) return make_error_code(errc::not_a_socket);
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   socket_state& s = *state_;
   if (remote.family() != s.family) return make_error_code(errc::address_family_not_supported);
   if (!s.is_tcp()) return detail::os::connect(s.handle, remote);
@@ -236,7 +236,7 @@ socket socket::accept(std::error_code& ec) noexcept {
 
 socket socket::accept(endpoint& peer, std::error_code& ec) noexcept {
   if (!detail::open_or_fail(state_, ec)) return {};
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   if (state_->stage != connection_stage::listening) {
     detail::fail(ec, detail::misuse::accept_not_listening);
     return {};
@@ -266,7 +266,7 @@ std::size_t socket::recv(void* data,
                          std::error_code& ec,
                          message_flags flags) noexcept {
   if (!detail::open_or_fail(state_, ec)) return 0;
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   // Argument errors re-enable nothing (C29 step 7: a recv failing with WSAEFAULT).
   if (data == nullptr || size == 0) return detail::fail(ec, detail::misuse::no_buffer);
   socket_state& s = *state_;
@@ -285,7 +285,7 @@ std::size_t socket::send(const void* data,
                          std::error_code& ec,
                          message_flags flags) noexcept {
   if (!detail::open_or_fail(state_, ec)) return 0;
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   if (data == nullptr && size != 0) return detail::fail(ec, detail::misuse::no_buffer);
   socket_state& s = *state_;
   if (s.is_tcp()) {
@@ -304,7 +304,7 @@ std::size_t socket::recv_from(void* data,
                               endpoint& from,
                               std::error_code& ec) noexcept {
   if (!detail::open_or_fail(state_, ec)) return 0;
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   if (state_->is_tcp()) return detail::fail(ec, errc::operation_not_supported);
   if (data == nullptr || size == 0) return detail::fail(ec, detail::misuse::no_buffer);
   return recv_from_impl(data, size, message_flags::none, from, ec);
@@ -325,7 +325,7 @@ std::size_t socket::send_to(const void* data,
                             const endpoint& to,
                             std::error_code& ec) noexcept {
   if (!detail::open_or_fail(state_, ec)) return 0;
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   if (state_->is_tcp()) return detail::fail(ec, errc::operation_not_supported);
   if (data == nullptr && size != 0) return detail::fail(ec, detail::misuse::no_buffer);
   if (to.family() != state_->family) return detail::fail(ec, errc::address_family_not_supported);
@@ -341,7 +341,7 @@ std::size_t socket::available(std::error_code& ec) const noexcept {
 
 std::error_code socket::shutdown(shutdown_mode how) noexcept {
   if (state_ == nullptr) return make_error_code(errc::not_a_socket);
-  const detail::socket_call_lock guard(*state_);
+  const detail::call_lock guard(*state_);
   socket_state& s = *state_;
   if (s.is_tcp()) {
     detail::refresh_connect(s);
@@ -370,7 +370,7 @@ std::error_code socket::close() noexcept {
   if (state_ == nullptr) return {};
   socket_state* s = std::exchange(state_, nullptr);
   {
-    const detail::socket_call_lock guard(*s);  // let go of before s is freed
+    const detail::call_lock guard(*s);  // let go of before s is freed
     if (s->reg != nullptr) s->reg->owner->detach(*s->reg);
   }
   const std::error_code ec = detail::os::close(s->handle);

@@ -97,7 +97,7 @@ std::error_code socket::set_oob_inline(bool enabled) noexcept {
   if (state_ != nullptr && !state_->is_tcp()) return make_error_code(errc::operation_not_supported);
   const std::error_code ec = set(state_, option::oob_inline, enabled ? 1 : 0);
   if (!ec) {
-    const detail::socket_call_lock guard(*state_);  // the backend reads the flag
+    const detail::call_lock guard(*state_);  // the backend reads the flag
     state_->oob_inline = enabled;
     // Whether oob can be recorded changed (never_recorded): the backend asks the OS anew.
     if (state_->reg != nullptr) state_->reg->owner->on_transition(*state_->reg);

@@ -3,26 +3,23 @@
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <cstdint>
-#include <mutex>
 #include <system_error>
 
 #include <evsel/endpoint.hpp>
 #include <evsel/events.hpp>
 #include <evsel/socket.hpp>
 
-namespace evsel::detail {
+#include "owned_state.hpp"
 
-struct registration;
-class engine;
+namespace evsel::detail {
 
 // Where a TCP socket stands; UDP sockets stay idle (connect only sets a default peer).
 enum class connection_stage : std::uint8_t { idle, listening, connecting, connected, failed };
 
 // Heap-allocated so that moving an evsel::socket never invalidates the registration's
 // pointer to it, and so that a destroyed poller can detach sockets it no longer knows.
-struct socket_state {
+struct socket_state : owned_state {
   native_socket handle = invalid_socket;
   address_family family = address_family::ipv4;
   protocol transport = protocol::tcp;
@@ -50,13 +47,6 @@ struct socket_state {
   event recorded = event::none;
   event disabled = event::none;
   std::array<std::error_code, event_bit_count> errors{};
-  // The poller the socket is registered with. Written under that poller's lock; read
-  // without it by socket calls, which then take that lock (socket_call_lock).
-  std::atomic<engine*> owner{nullptr};
-  // Taken by socket calls while the socket has no owner, and by add around the moment it
-  // gets one (always after the poller's lock), so that no socket call overlaps an add.
-  std::mutex unowned_lock;
-  registration* reg = nullptr;  // guarded by the owner's lock
 
   bool is_tcp() const noexcept { return transport == protocol::tcp; }
 };

@@ -73,10 +73,12 @@ std::size_t engine::wait(ready_record* out,
       if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
     }
     if (resting_ != nullptr) left = until_first_rest_ends(left);
+    if (!timed_.empty()) left = until_first_due(left);
     blocked_waiter_ = true;
     const run_status status = backend_->run(left, ec, held);
     blocked_waiter_ = false;
     if (resting_ != nullptr) end_due_rests();
+    if (!timed_.empty()) expire_due();
     if (detached_ != nullptr) free_released();
     // A wake is never swallowed: reported by this wait's 0 if it has no records, otherwise
     // kept for the next wait, which returns 0 at once (records come first, and neither

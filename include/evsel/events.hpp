@@ -25,9 +25,16 @@ enum class event : std::uint32_t {
   accept = 0x08,  ///< A connection is queued on a listening socket.
   connect = 0x10,  ///< A connect attempt finished; the record's error says how.
   close = 0x20,    ///< The peer closed or reset the connection and no unread data is left.
+  /// A registered evsel::user_event is set (the record of an event object, WSASetEvent).
+  /// Never in a socket's mask: it appears only in records.
+  user = 0x10000,
+  /// A registered evsel::timer expired, or a socket's deadline or idle timeout passed
+  /// (poller::set_deadline, poller::set_idle_timeout). Never in a socket's mask.
+  timeout = 0x20000,
 };
 
-/// Every defined event bit; a mask with any other bit set is rejected.
+/// Every bit a socket's mask may hold (the FD_* bits); a mask with any other bit set is
+/// rejected. event::user and event::timeout sit far above them and only appear in records.
 inline constexpr event all_events = static_cast<event>(0x3F);
 
 /// Number of defined event bits (the size of network_events::errors).
@@ -42,7 +49,7 @@ constexpr event operator&(event a, event b) noexcept {
 constexpr event operator^(event a, event b) noexcept {
   return static_cast<event>(static_cast<std::uint32_t>(a) ^ static_cast<std::uint32_t>(b));
 }
-/// Complement within the defined bits, so `mask & ~event::write` stays a valid mask.
+/// Complement within the mask bits (all_events), so `mask & ~event::write` stays a valid mask.
 constexpr event operator~(event a) noexcept {
   return static_cast<event>(~static_cast<std::uint32_t>(a) &
                             static_cast<std::uint32_t>(all_events));
@@ -71,13 +78,14 @@ constexpr std::size_t bit_index(event single) noexcept {
   return event_bit_count;
 }
 
-/// "read|write", "none", ...; bits outside all_events appear as a hexadecimal remainder.
+/// "read|write", "timeout", "none", ...; undefined bits appear as a hexadecimal remainder.
 EVSEL_EXPORT std::string to_string(event set);
 
 /// The events that occurred for one socket, each with its own error code: the analogue of
 /// WSANETWORKEVENTS (lNetworkEvents and iErrorCode[FD_*_BIT]).
 ///
-/// Only the connect and close events carry errors in practice: connect says why an attempt
+/// Only the connect and close events carry errors in practice (user and timeout never do,
+/// and have no slot in `errors`): connect says why an attempt
 /// failed (compare with evsel::errc::connection_refused, timed_out, network_unreachable, ...),
 /// close says whether the peer reset the connection (errc::connection_reset). Errors of
 /// bits that did not occur are empty.

@@ -7,4 +7,6 @@
 #include <evsel/events.hpp>
 #include <evsel/poller.hpp>
 #include <evsel/socket.hpp>
+#include <evsel/timer.hpp>
+#include <evsel/user_event.hpp>
 #include <evsel/version.hpp>

@@ -10,6 +10,8 @@
 #include <evsel/events.hpp>
 #include <evsel/export.hpp>
 #include <evsel/socket.hpp>
+#include <evsel/timer.hpp>
+#include <evsel/user_event.hpp>
 
 namespace evsel {
 
@@ -48,7 +50,7 @@ class EVSEL_EXPORT poller {
 
   /// Throws std::system_error if the OS refuses the resources a poller needs.
   poller();
-  /// Unregisters every socket still registered (they stay open and usable).
+  /// Unregisters every socket, user event and timer still registered (they stay usable).
   /// No other call on this poller may be in progress. Destroying it while another thread
   /// is inside wait() would free what that wait uses, so it is diagnosed in every build: a
   /// message naming the misuse goes to stderr and the process ends with std::abort. Let
@@ -79,14 +81,50 @@ class EVSEL_EXPORT poller {
   /// errc::not_a_socket, errc::not_registered.
   [[nodiscard]] std::error_code remove(socket& s) noexcept;
 
+  /// Registers a user event: while it is set, a record with event::user and `context`
+  /// (once, until user_event::reset). An event set before add is recorded at once.
+  /// Errors: errc::invalid_argument (an empty event), errc::already_registered, or an OS
+  /// error; on error nothing is registered.
+  [[nodiscard]] std::error_code add(user_event& e, void* context = nullptr) noexcept;
+  /// Stops reporting `e`; a record collected but not yet returned is dropped.
+  /// Errors: errc::invalid_argument (an empty event), errc::not_registered.
+  [[nodiscard]] std::error_code remove(user_event& e) noexcept;
+
+  /// Registers a timer: each expiry is a record with event::timeout and `context` (once,
+  /// until timer::take_expirations). An expiry that passed before add is recorded at once.
+  /// Errors: errc::invalid_argument (an empty timer), errc::already_registered,
+  /// errc::no_buffer_space (out of memory); on error nothing is registered.
+  [[nodiscard]] std::error_code add(timer& t, void* context = nullptr) noexcept;
+  /// Stops reporting `t` (it stays armed); a record not yet returned is dropped.
+  /// Errors: errc::invalid_argument (an empty timer), errc::not_registered.
+  [[nodiscard]] std::error_code remove(timer& t) noexcept;
+
+  /// A one-shot deadline for a registered socket: when `when` passes, its record gains
+  /// event::timeout (alone or beside its FD_* events), whatever its mask. Replaces an
+  /// earlier deadline and takes back a timeout record of that one not yet returned.
+  /// Removing the socket ends it. Errors: errc::not_a_socket, errc::not_registered,
+  /// errc::no_buffer_space.
+  [[nodiscard]] std::error_code set_deadline(socket& s,
+                                             std::chrono::steady_clock::time_point when) noexcept;
+  /// Cancels the deadline; a timeout record it made and not yet returned is taken back.
+  /// Errors: errc::not_a_socket, errc::not_registered.
+  [[nodiscard]] std::error_code clear_deadline(socket& s) noexcept;
+  /// An idle timeout for a registered socket: event::timeout is recorded when no recv,
+  /// send or accept on it moved data for `idle` (each such call restarts the period, at
+  /// constant cost). Recorded once per idle period: the next one starts with the next call
+  /// that moves data, or with set_idle_timeout again. Zero turns it off and takes back a
+  /// timeout record it made and not yet returned. Errors: errc::not_a_socket,
+  /// errc::not_registered, errc::invalid_argument (negative), errc::no_buffer_space.
+  [[nodiscard]] std::error_code set_idle_timeout(socket& s,
+                                                 std::chrono::milliseconds idle) noexcept;
+
   /// Waits up to `timeout` (poller::infinite: forever; zero: just look) until at least one
-  /// registered socket has events, or wake() is called. Fills up to `capacity` records
-  /// and returns their number. When more sockets are ready than fit, the next wait
-  /// continues with the ones left out.
-  /// Returns 0 exactly when the timeout passed or a wake is reported. A wake is never
-  /// swallowed: a wait that has records returns them and keeps the wake pending, so the
-  /// next wait returns 0 at once (and takes no records; they stay for the wait after it).
-  /// Waits on one poller take turns; the timeout bounds the whole call, the wait for the
+  /// registered socket, user event or timer has a record, or wake() is called. Fills up to
+  /// `capacity` records and returns their number. When more sockets are ready than fit, the next
+  /// wait continues with the ones left out. Returns 0 exactly when the timeout passed or a wake is
+  /// reported. A wake is never swallowed: a wait that has records returns them and keeps the wake
+  /// pending, so the next wait returns 0 at once (and takes no records; they stay for the wait
+  /// after it). Waits on one poller take turns; the timeout bounds the whole call, the wait for the
   /// turn included (zero never waits for another thread's wait to end).
   /// Errors: errc::invalid_argument for a null `out` or zero `capacity`, or an OS error.
   std::size_t wait(ready_record* out,
@@ -99,7 +137,7 @@ class EVSEL_EXPORT poller {
   /// after it returns 0 at once. Callable from any thread.
   void wake() noexcept;
 
-  /// Number of registered sockets.
+  /// Number of registrations: sockets, user events and timers.
   std::size_t size() const noexcept;
 
   /// "asio" or "win": the backend compiled into this library.

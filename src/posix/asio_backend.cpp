@@ -73,8 +73,9 @@ std::error_code backend::update(registration& base) noexcept {
 void backend::detach(registration& base) noexcept {
   auto& r = static_cast<asio_registration&>(base);
   // Deregisters the descriptor from the reactor (before the socket may be closed) and
-  // cancels the outstanding waits; their handlers still run once, see on_ready.
-  --attached_;
+  // cancels the outstanding waits; their handlers still run once, see on_ready. A user
+  // event's descriptor stays open: the user_event owns it.
+  if (r.kind == source_kind::socket) --attached_;
   (void)r.descriptor.release();
 }
 

@@ -31,7 +31,7 @@ enum class urgent_state : std::uint8_t;
 // Its files: asio_backend.cpp (the seam: attach, detach, the re-enabling hooks),
 // asio_reactor.cpp (run, wake, the waits and their handlers), asio_conditions.cpp (what a
 // look at a socket finds, recorded), asio_read_path.cpp (the input state and the deferred
-// read waits of connections).
+// read waits of connections), asio_user_events.cpp (the waits on user events' signals).
 class backend {
  public:
   static constexpr const char* name = "asio";
@@ -58,6 +58,10 @@ class backend {
   void after_accept(registration& r, const io_result& result) noexcept;
   void after_transition(registration& r) noexcept;
 
+  // User events: a read wait on the event's eventfd or pipe (asio_user_events.cpp).
+  std::error_code attach_user(registration& r) noexcept;
+  void rearm_user(registration& r) noexcept;
+
  private:
   struct asio_registration;
   enum wait_kind : unsigned { wait_read, wait_write, wait_urgent, wait_kinds };
@@ -76,6 +80,8 @@ class backend {
   void start_wait(asio_registration& r, wait_kind kind) noexcept;
   void on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept;
   std::unique_lock<std::mutex> handler_lock() noexcept;
+  void start_user_wait(asio_registration& r) noexcept;
+  void on_user_ready(asio_registration& r, bool aborted) noexcept;
   // The input state and the look list (asio_read_path.cpp).
   static void move_input(asio_registration& r, input_state to) noexcept;
   static void move_urgent(asio_registration& r, urgent_state to) noexcept;

@@ -63,6 +63,10 @@ std::error_code backend::update(registration& base) noexcept {
 
 void backend::detach(registration& base) noexcept {
   auto& r = static_cast<win_registration&>(base);
+  if (r.kind == source_kind::user_event) {
+    detach_user(r);
+    return;
+  }
   // Cancel the association before the socket can be closed and its handle value reused
   // (G13). What the kernel recorded stays with the socket, as on every backend.
   WSAEventSelect(r.socket->handle, nullptr, 0);
@@ -70,14 +74,16 @@ void backend::detach(registration& base) noexcept {
   // After free_watch no callback queues r again.
   free_watch(*r.watched);
   r.watched = nullptr;
-  {
-    std::lock_guard<std::mutex> hold(signalled_lock_);
-    if (r.signalled) {
-      signalled_.erase(std::find(signalled_.begin(), signalled_.end(), &r));
-      r.signalled = false;
-    }
-  }
+  unqueue_signalled(r);
   --attached_;
+}
+
+void backend::unqueue_signalled(win_registration& r) noexcept {
+  std::lock_guard<std::mutex> hold(signalled_lock_);
+  if (r.signalled) {
+    signalled_.erase(std::find(signalled_.begin(), signalled_.end(), &r));
+    r.signalled = false;
+  }
 }
 
 run_status backend::run(std::chrono::milliseconds timeout,
@@ -111,6 +117,10 @@ run_status backend::run(std::chrono::milliseconds timeout,
   // Every socket signalled by now is in the batch, in the order it was signalled: one wait
   // takes all of them, so none starves behind a busy one (G14, C13).
   for (win_registration* r : batch_) {
+    if (r->kind == source_kind::user_event) {
+      if (core_.user_wait_needed(*r)) arm_user_wait(*r);
+      continue;
+    }
     enumerate(*r);
     SetThreadpoolWait(r->watched->waiter, r->watched->event, nullptr);
   }

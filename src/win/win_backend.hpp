@@ -48,6 +48,10 @@ class backend {
   void after_accept(registration& r, const io_result& result) noexcept;
   void after_transition(registration& r) noexcept;
 
+  // User events: a thread-pool wait on the event's own handle (win_user_events.cpp).
+  std::error_code attach_user(registration& r) noexcept;
+  void rearm_user(registration& r) noexcept;
+
  private:
   struct win_registration;
   struct watch;
@@ -62,6 +66,9 @@ class backend {
   void record_what_holds(win_registration& r) noexcept;
   void record_read_if_queued(win_registration& r) noexcept;
   bool record_accept_if_queued(win_registration& r) noexcept;
+  void arm_user_wait(win_registration& r) noexcept;
+  void detach_user(win_registration& r) noexcept;
+  void unqueue_signalled(win_registration& r) noexcept;
   // Event objects and their thread-pool waits (win_watches.cpp).
   void queue_signalled(watch& w) noexcept;
   watch* take_watch(std::error_code& ec) noexcept;

@@ -10,6 +10,7 @@
 #include <evsel/evsel.hpp>
 
 #include "fd_model.hpp"
+#include "source_model.hpp"
 
 namespace evsel_model {
 namespace {
@@ -120,9 +121,11 @@ class driver {
   }
 
   void step() {
-    const std::uint8_t op = next() % 16;
+    const std::uint8_t op = next() % 20;
     const std::size_t slot = next() % slot_count;
     const std::uint8_t argument = next();
+    if (op >= 16)
+      return sources_.step(static_cast<std::uint8_t>((op - 16) * 2 + slot % 2), argument);
     slot_state& m = model_[slot];
     switch (op) {
       case 0:
@@ -398,6 +401,12 @@ class driver {
   }
 
   void take(const evsel::ready_record& r) {
+    if (source_model::owns(r.context)) {
+      note("reported " + evsel::to_string(r.occurred));
+      const std::string why = sources_.deliver(r);
+      if (!why.empty()) fail(why);
+      return;
+    }
     const std::size_t slot = context_slot(r.context);
     note(slot_name(slot) + ": reported " + evsel::to_string(r.occurred));
     if (slot >= slot_count || !model_[slot].registered) fail("a record for no registered slot");
@@ -432,6 +441,8 @@ class driver {
         const event must = must_report(model_[slot]);
         if (must != event::none) missing += " " + slot_name(slot) + ": " + evsel::to_string(must);
       }
+      const std::string sources_owed = sources_.owed();
+      if (!sources_owed.empty()) missing += " sources:" + sources_owed;
       if (missing.empty()) return;
       if (clock_type::now() > until) fail("never reported after settling:" + missing);
       wait(4, 50ms);
@@ -447,6 +458,7 @@ class driver {
   std::array<slot_state, slot_count> model_{};
   std::array<live_slot, slot_count> live_{};
   std::string trace_;
+  source_model sources_{poller_, [this](const std::string& what) { note(what); }};
 };
 
 }  // namespace
@@ -458,7 +470,7 @@ run_result run_operations(const std::uint8_t* data, std::size_t size) {
     driver d(data, size);
     try {
       d.run(result.steps);
-    } catch (const model_failure& e) {
+    } catch (const std::exception& e) {  // a model_failure, or a failed call of source_model
       result.ok = false;
       result.failure = std::string(e.what()) + "\nafter:\n" + d.trace();
     }

@@ -153,7 +153,26 @@ TEST_CASE("to_string shows undefined bits as a hexadecimal remainder", "[unit][e
   CHECK(evsel::to_string(static_cast<event>(0x100)) == "0x100");
   CHECK(evsel::to_string(static_cast<event>(0xE0)) == "close|0xc0");
   CHECK(evsel::to_string(static_cast<event>(0xFFFFFFFFU)) ==
-        "read|write|oob|accept|connect|close|0xffffffc0");
+        "read|write|oob|accept|connect|close|user|timeout|0xfffcffc0");
+}
+
+TEST_CASE("user and timeout sit far above the FD_ bits and appear only in records",
+          "[unit][events]") {
+  CHECK(bits(event::user) == 0x10000);
+  CHECK(bits(event::timeout) == 0x20000);
+  CHECK_FALSE(evsel::has_any(evsel::all_events, event::user | event::timeout));
+  CHECK(evsel::to_string(event::timeout) == "timeout");
+  CHECK(evsel::to_string(event::user) == "user");
+  CHECK(evsel::to_string(event::read | event::timeout) == "read|timeout");
+  // No error slot: bit_index says so and error() is empty even when the bit occurred.
+  CHECK(evsel::bit_index(event::timeout) == evsel::event_bit_count);
+  CHECK(evsel::bit_index(event::user) == evsel::event_bit_count);
+  evsel::network_events record;
+  record.occurred = event::timeout | event::read;
+  CHECK(record.has(event::timeout));
+  CHECK_FALSE(record.error(event::timeout));
+  // The complement keeps to the mask bits, so masks made with it stay valid.
+  CHECK(bits(~event::timeout) == 0x3F);
 }
 
 TEST_CASE("A default network_events record holds nothing and no errors", "[unit][events]") {

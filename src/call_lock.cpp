@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-// evsel: the lock a socket call holds: its poller's, or its own while it has none.
+// evsel: the lock a call on a socket, user event or timer holds: its poller's, or its own.
 #include "engine.hpp"
 
 namespace evsel::detail {
 
-socket_call_lock::socket_call_lock(socket_state& s) noexcept {
+call_lock::call_lock(owned_state& s) noexcept {
   // The socket may be added or removed while this thread waits for a lock: what counts is
   // who owns it once the lock is held. Never two locks at once, so no order to get wrong.
   for (;;) {
@@ -19,7 +19,7 @@ socket_call_lock::socket_call_lock(socket_state& s) noexcept {
   }
 }
 
-socket_call_lock::~socket_call_lock() {
+call_lock::~call_lock() {
   if (held_ != nullptr) held_->unlock();
 }
 
