@@ -14,50 +14,17 @@
 #include <evsel/evsel.hpp>
 #include <evsel/testing.hpp>
 
+#include "bench_common.hpp"
 #include "descriptor_limit.hpp"
 #include "number_argument.hpp"
 #include "process_usage.hpp"
-
-#if defined(_WIN32)
-#include <process.h>
-#define evsel_bench_getpid _getpid
-#else
-#include <unistd.h>
-#define evsel_bench_getpid getpid
-#endif
 
 namespace {
 
 using clock_type = std::chrono::steady_clock;
 using evsel::event;
-
-[[noreturn]] void die(const std::string& what, const std::error_code& ec = {}) {
-  std::fprintf(stderr, "evsel-remove-bench: %s%s%s\n", what.c_str(), ec ? ": " : "",
-               ec ? ec.message().c_str() : "");
-  std::exit(1);
-}
-
-void check(const std::error_code& ec, const char* what) {
-  if (ec) die(what, ec);
-}
-
-// Bound UDP sockets registered for read that never receive anything: each has a read wait
-// outstanding, so removing one leaves a cancelled wait behind on the Asio backend.
-std::vector<evsel::socket> make_udp(std::size_t count) {
-  std::vector<evsel::socket> sockets(count);
-  for (auto& s : sockets) {
-    std::error_code ec;
-    s = evsel::socket::open(evsel::address_family::ipv4, evsel::protocol::udp, ec);
-    check(ec, "open a socket");
-    check(s.bind(evsel::endpoint::loopback(evsel::address_family::ipv4, 0)), "bind");
-  }
-  return sockets;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
+using evsel_bench::check;
+using evsel_bench::median;
 
 // Seconds per zero-timeout wait right after one add and remove of `spare`.
 double wait_after_remove(evsel::poller& poller, evsel::socket& spare, std::size_t rounds) {
@@ -99,7 +66,7 @@ int main(int argc, char** argv) {
   evsel_examples::raise_descriptor_limit(live + 64);
   std::printf("evsel-remove-bench: backend %s, %llu waits after a remove, %llu repetitions\n",
               evsel::poller::backend_name(), rounds, repetitions);
-  std::vector<evsel::socket> sockets = make_udp(live + 1);
+  std::vector<evsel::socket> sockets = evsel_bench::make_idle(live + 1);
   evsel::socket& spare = sockets.back();
   const std::size_t counts[2] = {1, static_cast<std::size_t>(live)};
   std::vector<double> results[2];
@@ -125,7 +92,7 @@ int main(int argc, char** argv) {
   evsel::poller poller;
   std::uint64_t rss_before = 0;
   std::uint64_t rss_after = 0;
-  const bool rss = evsel_examples::read_rss_kib(evsel_bench_getpid(), rss_before);
+  const bool rss = evsel_examples::read_rss_kib(evsel_bench::own_pid(), rss_before);
   const auto start = clock_type::now();
   for (unsigned long long cycle = 0; cycle < cycles; ++cycle) {
     check(poller.add(spare, event::read, &spare), "add spare");
@@ -135,7 +102,7 @@ int main(int argc, char** argv) {
   const std::size_t held = evsel::testing::registrations_held(poller);
   std::printf("%llu add/remove cycles without a wait: %.2f us a cycle, %zu registrations held",
               cycles, took / static_cast<double>(cycles) * 1e6, held);
-  if (rss && evsel_examples::read_rss_kib(evsel_bench_getpid(), rss_after)) {
+  if (rss && evsel_examples::read_rss_kib(evsel_bench::own_pid(), rss_after)) {
     std::printf(", resident memory %+.1f MiB",
                 (static_cast<double>(rss_after) - static_cast<double>(rss_before)) / 1024.0);
   }

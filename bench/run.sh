@@ -18,6 +18,8 @@
 #   --out DIR           where results.txt, table.md and echo.png go (default build/bench)
 #   --idle-bench        also run evsel-idle-bench (idle sockets, register/remove costs), on
 #                       Linux and, unless --no-wine, under Wine
+#   --timer-bench       also run evsel-timer-bench (timers, expiries, idle timeouts), likewise
+#                       (--smoke runs it briefly)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="${EVSEL_BUILD_DIR:-$top/build}"
@@ -25,7 +27,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # shellcheck source=scripts/lib.sh
 . "$top/scripts/lib.sh"
 
-reps=5 duration=2 warmup=0.5 smoke=0 wine=1 linux=1 idle_bench=0
+reps=5 duration=2 warmup=0.5 smoke=0 wine=1 linux=1 idle_bench=0 timer_bench=0
 linux_build="" mingw_build="" out="$build/bench"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --wine-build) mingw_build=${2:?}; shift ;;
     --out) out=${2:?}; shift ;;
     --idle-bench) idle_bench=1 ;;
+    --timer-bench) timer_bench=1 ;;
     *) die "unknown option $1 (see the comment at the top of bench/run.sh)" ;;
   esac
   shift
@@ -53,7 +56,8 @@ mkdir -p "$out"
 
 # --- builds -------------------------------------------------------------------------------
 linux_targets=(evsel-echo-server evsel-chat-server evsel-chat-load evsel-bench-load
-  evsel-bench-epoll-echo evsel-bench-asio-echo evsel-bench-epoll-chat evsel-idle-bench)
+  evsel-bench-epoll-echo evsel-bench-asio-echo evsel-bench-epoll-chat evsel-idle-bench
+  evsel-timer-bench)
 if [ -z "$linux_build" ]; then
   linux_build="$build/bench-linux"
   say "Release build (Linux)"
@@ -70,6 +74,7 @@ if [ $wine = 1 ]; then
   fi
   mingw_targets=(evsel-echo-server evsel-bench-wsapoll-echo evsel-bench-wsawait-echo)
   [ $idle_bench = 1 ] && mingw_targets+=(evsel-idle-bench)
+  [ $timer_bench = 1 ] || [ $smoke = 1 ] && mingw_targets+=(evsel-timer-bench)
   cmake --build "$mingw_build" -j "$jobs" --target "${mingw_targets[@]}" >/dev/null
 fi
 bin="$linux_build"
@@ -78,7 +83,9 @@ chat_load="$bin/tests/chat/load/evsel-chat-load"
 declare -A echo_server=(
   [epoll]="$bin/bench/baselines/evsel-bench-epoll-echo"
   [asio]="$bin/bench/baselines/evsel-bench-asio-echo"
-  [evsel]="$bin/examples/echo/evsel-echo-server")
+  [evsel]="$bin/examples/echo/evsel-echo-server"
+  # The same server with every connection under a 30 s idle timeout restarted by its traffic.
+  [evsel-idle]="$bin/examples/echo/evsel-echo-server --idle-timeout 30")
 # The load generator's clients all come from 127.0.0.1, at once: no per-address limits.
 declare -A chat_server=(
   [epoll]="$bin/bench/baselines/evsel-bench-epoll-chat"
@@ -213,7 +220,7 @@ for ((rep = 0; rep < reps * linux; rep++)); do
   echo "repetition $((rep + 1)) of $reps"
   for cell in "${echo_cells[@]}"; do
     read -r size conns <<<"$cell"
-    for name in $(rotate "$rep" epoll asio evsel); do
+    for name in $(rotate "$rep" epoll asio evsel evsel-idle); do
       measure echo "$size/$conns" "$name" "${echo_server[$name]}" 1 \
         "$load" echo --connect "127.0.0.1:$((port + 1))" --connections "$conns" \
         --size "$size" --depth "$(echo_depth "$size" "$conns")" "${timing[@]}"
@@ -396,6 +403,21 @@ table="$out/table.md"
         "$clients" "$e" "$(ratio "$v" "$e")" "$cpu" "$p99" "$(check "$p99" '<=' 1.5)"
     done
     echo
+    echo "Echo with every connection under a 30 s idle timeout restarted by its traffic, against the"
+    echo "same evsel server without timeouts in the same run:"
+    echo
+    echo "| cell | throughput ratio | server CPU/message ratio | target |"
+    echo "|---|---:|---:|---|"
+    for cell in "${echo_cells[@]}"; do
+      read -r size conns <<<"$cell"
+      key="$size/$conns"
+      cpu=$(ratio "$(stat echo "$key" evsel-idle server_cpu_us_per_op)" \
+        "$(stat echo "$key" evsel server_cpu_us_per_op)")
+      printf '| echo %s | %s | %s | cpu <= 1.05: %s |\n' "$key" \
+        "$(ratio "$(stat echo "$key" evsel-idle ops_per_s)" "$(stat echo "$key" evsel ops_per_s)")" \
+        "$cpu" "$(check "$cpu" '<=' 1.05)"
+    done
+    echo
     echo "Server memory per idle connection at $idle_connections connections (RSS growth / connections):"
     echo
     echo "| server | bytes per connection | target |"
@@ -484,22 +506,35 @@ unset multiplot
 EOF
 fi
 
-if [ $idle_bench = 1 ]; then
-  : >"$out/idle-bench.txt"
+# An in-process benchmark (it prints its own ratios), on Linux and under Wine:
+#   in_process NAME "WHAT" "LINUX ARGS" "WINE ARGS"
+in_process() {
+  local name=$1 what=$2 linux_args=$3 wine_args=$4
+  : >"$out/$name.txt"
   if [ $linux = 1 ]; then
-    say "Idle sockets (evsel-idle-bench), Linux"
-    "${pin_server[@]}" "$bin/bench/evsel-idle-bench" --trips 20000 --repetitions 7 |
-      tee "$out/idle-bench.txt"
+    say "$what (evsel-$name), Linux"
+    # shellcheck disable=SC2086 # the arguments are words
+    "${pin_server[@]}" "$bin/bench/evsel-$name" $linux_args | tee "$out/$name.txt"
   fi
   if [ $wine = 1 ]; then
-    say "Idle sockets (evsel-idle-bench), native backend under Wine"
+    say "$what (evsel-$name), native backend under Wine"
     wine_start "$build"
     trap wine_stop EXIT
-    wine "$mingw_build/bench/evsel-idle-bench.exe" --trips 3000 --repetitions 3 | tr -d '\r' |
-      tee -a "$out/idle-bench.txt"
+    # shellcheck disable=SC2086
+    wine "$mingw_build/bench/evsel-$name.exe" $wine_args | tr -d '\r' | tee -a "$out/$name.txt"
     wine_stop
     trap - EXIT
   fi
+}
+if [ $idle_bench = 1 ]; then
+  in_process idle-bench "Idle sockets" "--trips 20000 --repetitions 7" "--trips 3000 --repetitions 3"
+fi
+if [ $smoke = 1 ]; then
+  in_process timer-bench "Timers, deadlines, idle timeouts" \
+    "--cycles 200 --repetitions 1 --seconds 1" "--cycles 100 --repetitions 1 --seconds 1"
+elif [ $timer_bench = 1 ]; then
+  in_process timer-bench "Timers, deadlines, idle timeouts" \
+    "--cycles 20000 --repetitions 7 --seconds 3" "--cycles 2000 --repetitions 3 --seconds 3"
 fi
 
 say "Results"

@@ -20,9 +20,10 @@ namespace evsel::testing {
 /// Not for production code.
 EVSEL_EXPORT void fail_next_accepts(unsigned count, std::error_code error) noexcept;
 
-/// How many registrations `p` holds: one per registered socket, plus those of removed or
-/// closed sockets that the backend has not let go of yet (Asio frees one only once its
-/// cancelled waits have run). For checking that add/remove cycles do not pile up memory.
+/// How many registrations `p` holds: one per registered socket, user event and timer, plus
+/// those of removed sockets and user events that the backend has not let go of yet (Asio
+/// frees one only once its cancelled waits have run). For checking that add/remove cycles
+/// do not pile up memory.
 /// Not for production code.
 EVSEL_EXPORT std::size_t registrations_held(const poller& p) noexcept;
 

@@ -25,7 +25,7 @@ constexpr std::uint8_t relooks = 2;
 constexpr std::size_t shared_look = 2;
 
 // The tables of asio_registration.hpp.
-bool input_move_allowed(input_state from, input_state to) noexcept {
+[[maybe_unused]] bool input_move_allowed(input_state from, input_state to) noexcept {
   if (from == to) return true;
   switch (from) {
     case input_state::unknown:
@@ -49,7 +49,7 @@ bool input_move_allowed(input_state from, input_state to) noexcept {
   return false;
 }
 
-bool urgent_move_allowed(urgent_state from, urgent_state to) noexcept {
+[[maybe_unused]] bool urgent_move_allowed(urgent_state from, urgent_state to) noexcept {
   return from == to || to != urgent_state::waiting || from == urgent_state::unknown;
 }
 
