@@ -10,6 +10,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <poll.h>
 
 #include "../backend_types.hpp"
@@ -80,6 +81,9 @@ class backend {
   void start_wait(asio_registration& r, wait_kind kind) noexcept;
   void on_ready(asio_registration& r, wait_kind kind, bool aborted) noexcept;
   std::unique_lock<std::mutex> handler_lock() noexcept;
+  // A block longer than Asio's run_one_for takes in one go (see run_one_long).
+  static constexpr std::chrono::milliseconds longest_plain_block{1000};
+  std::size_t run_one_long(std::chrono::milliseconds timeout);
   void start_user_wait(asio_registration& r) noexcept;
   void on_user_ready(asio_registration& r, bool aborted) noexcept;
   // The input state and the look list (asio_read_path.cpp).
@@ -102,6 +106,8 @@ class backend {
   std::vector<asio_registration*> looked_at_;
   std::vector<pollfd> looks_;
   std::size_t attached_ = 0;
+  boost::asio::steady_timer long_block_{io_};
+  unsigned long_block_ends_ = 0;  // handlers of long_block_ run, aborted or expired
   std::atomic<bool> wake_pending_{false};
   bool nudge_pending_ = false;  // guarded by the engine's lock
   bool woken_ = false;          // a wake handler ran: the next run reports it

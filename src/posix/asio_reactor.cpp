@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/system/system_error.hpp>
 
 #include "asio_backend.hpp"
@@ -32,13 +33,17 @@ run_status backend::run(std::chrono::milliseconds timeout,
   try {
     if (timeout < std::chrono::milliseconds::zero()) {
       handled = io_.run_one();
+    } else if (timeout > longest_plain_block) {
+      handled = run_one_long(timeout);
     } else if (timeout > std::chrono::milliseconds::zero()) {
       handled = io_.run_one_for(timeout);
     }
     // Everything else that is ready now belongs to this wait too, up to a bound: should a
     // wait ever complete over and over, wait() still returns by its deadline.
     constexpr std::size_t most_per_run = 4096;
+    const unsigned block_ends = long_block_ends_;
     for (std::size_t more = 0; more < most_per_run && io_.poll_one() != 0; ++more) ++handled;
+    handled -= long_block_ends_ - block_ends;  // cancelled long blocks are not progress
   } catch (const boost::system::system_error& e) {
     ec = to_std(e.code());
   } catch (const std::bad_alloc&) {
@@ -50,6 +55,22 @@ run_status backend::run(std::chrono::milliseconds timeout,
   // Also a wake that release_detached ran since the last run.
   if (std::exchange(woken_, false)) return run_status::woken;
   return handled != 0 ? run_status::progress : run_status::timeout;
+}
+
+std::size_t backend::run_one_long(std::chrono::milliseconds timeout) {
+  // Asio's run_one_for wakes up every second to look at the clock, which would make a far
+  // timer or deadline cost a system call a second; a timer of the reactor's own blocks in
+  // one go. Only for long blocks: arming and cancelling it costs two timerfd calls.
+  const unsigned expired_before = long_block_ends_;
+  long_block_.expires_after(timeout);
+  long_block_.async_wait([this](const boost::system::error_code&) { ++long_block_ends_; });
+  std::size_t handled = io_.run_one();
+  if (long_block_ends_ == expired_before) {
+    long_block_.cancel();  // its aborted handler runs with the others (or in a later run)
+  } else {
+    --handled;  // the block's end is not progress
+  }
+  return handled;
 }
 
 void backend::wake() noexcept {
