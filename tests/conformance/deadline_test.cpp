@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
-// evsel: per-socket deadlines and idle timeouts: event::timeout in the socket's own record,
-// whatever its mask, once, never early, taken back by clear, zero, replace and remove.
-#include <array>
+// evsel: per-socket deadlines and idle timeouts: timeout in the socket's record, once, never early.
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <functional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "support/catch.hpp"
 #include "support/harness.hpp"
+#include "support/records.hpp"
 
 using namespace evsel_test;
 using evsel::errc;
@@ -17,70 +18,6 @@ using evsel::event;
 
 namespace {
 using clock = std::chrono::steady_clock;
-
-// A record and when the wait that returned it came back.
-struct timed {
-  evsel::ready_record record;
-  clock::time_point at;
-};
-
-// Every record `poller` returns within `window`, with its time.
-std::vector<timed> collect(evsel::poller& poller, ms window) {
-  std::vector<timed> seen;
-  wait_through(poller, window, [&](const evsel::ready_record& r) {
-    seen.push_back({r, clock::now()});
-  });
-  return seen;
-}
-
-// How many of `seen` are for `context` and hold any of `bits`.
-std::size_t count(const std::vector<timed>& seen, const void* context, event bits) {
-  std::size_t n = 0;
-  for (const timed& t : seen) n += t.record.context == context && t.record.has(bits) ? 1 : 0;
-  return n;
-}
-
-// The first record for `context` holding any of `want` (any record: event::none) within
-// `timeout`; others are dropped. found is false if none came.
-struct returned {
-  bool found = false;
-  evsel::ready_record record;
-  clock::time_point at;
-};
-returned first_for(evsel::poller& poller,
-                   const void* context,
-                   ms timeout,
-                   event want = event::none) {
-  returned r;
-  const auto until = clock::now() + timeout;
-  std::array<evsel::ready_record, 16> ready;
-  for (auto now = clock::now(); !r.found && now < until; now = clock::now()) {
-    std::error_code ec;
-    const std::size_t n = poller.wait(ready.data(), ready.size(),
-                                      std::chrono::duration_cast<ms>(until - now) + ms(1), ec);
-    r.at = clock::now();
-    REQUIRE_FALSE(ec);
-    for (std::size_t i = 0; i < n && !r.found; ++i) {
-      if (ready[i].context == context && (want == event::none || ready[i].has(want))) {
-        r = {true, ready[i], r.at};
-      }
-    }
-  }
-  return r;
-}
-
-// Reads what is queued; true if a recv moved data.
-bool drain_some(evsel::socket& s) {
-  char buffer[4096];
-  bool moved = false;
-  for (int i = 0; i < 100; ++i) {
-    std::error_code ec;
-    if (s.recv(buffer, sizeof buffer, ec) == 0 || ec) break;
-    moved = true;
-  }
-  return moved;
-}
-
 }  // namespace
 
 TEST_CASE("A deadline is recorded once as timeout whatever the mask, never early",
@@ -97,7 +34,7 @@ TEST_CASE("A deadline is recorded once as timeout whatever the mask, never early
   REQUIRE_FALSE(poller.add(pair.server, mask, &pair.server));
   const auto when = clock::now() + ms(200);
   REQUIRE_FALSE(poller.set_deadline(pair.server, when));
-  const returned got = first_for(poller, &pair.server, ms(200) + expect_window);
+  const returned_record got = first_for(poller, &pair.server, ms(200) + expect_window);
   REQUIRE(got.found);
   CHECK(got.record.occurred == event::timeout);
   for (const std::error_code& e : got.record.errors) CHECK_FALSE(e);
@@ -114,12 +51,12 @@ TEST_CASE("A deadline beside a read: both are recorded, the timeout once",
   send_all(pair.client, "x");
   REQUIRE_FALSE(poller.set_deadline(pair.server, clock::now() + ms(20)));
   std::this_thread::sleep_for(ms(150));  // the read and the deadline both pending
-  const std::vector<timed> seen = collect(poller, ms(600));
+  const std::vector<evsel::ready_record> seen = collect(poller, ms(600));
   // In one record or in two, as the backend collected them: each once.
-  CHECK(count(seen, &pair.server, event::timeout) == 1);
-  CHECK(count(seen, &pair.server, event::read) == 1);
+  CHECK(count_for(seen, &pair.server, event::timeout) == 1);
+  CHECK(count_for(seen, &pair.server, event::read) == 1);
   const event both = event::read | event::timeout;
-  for (const timed& t : seen) CHECK((t.record.occurred | both) == both);
+  for (const auto& r : seen) CHECK((r.occurred | both) == both);
   CHECK(seen.size() <= 2);
 }
 
@@ -133,7 +70,7 @@ TEST_CASE("A new deadline replaces the old one and takes back its pending record
   const auto when = clock::now() + ms(600);
   REQUIRE_FALSE(poller.set_deadline(pair.server, when));
   CHECK(collect(poller, quiet_window).empty());
-  const returned got = first_for(poller, &pair.server, expect_window);
+  const returned_record got = first_for(poller, &pair.server, expect_window);
   REQUIRE(got.found);
   CHECK(got.record.occurred == event::timeout);
   CHECK(got.at >= when);
@@ -171,10 +108,10 @@ TEST_CASE("clear_deadline cancels a deadline and takes back its record not yet r
     REQUIRE_FALSE(poller.set_deadline(b.server, clock::now()));
     std::this_thread::sleep_for(settle_window);
     evsel::socket& held = hold_one_record(poller, a.server, b.server);
-    const std::vector<timed> seen = collect(poller, quiet_window);
+    const std::vector<evsel::ready_record> seen = collect(poller, quiet_window);
     REQUIRE(seen.size() == 1);
-    CHECK(seen[0].record.context == &held);
-    CHECK(seen[0].record.occurred == event::timeout);
+    CHECK(seen[0].context == &held);
+    CHECK(seen[0].occurred == event::timeout);
   }
 }
 
@@ -190,16 +127,12 @@ TEST_CASE("A deadline set while another thread waits ends that wait on time",
     when = deadline.time_since_epoch().count();
     (void)poller.set_deadline(pair.server, deadline);
   });
-  evsel::ready_record record;
-  std::error_code ec;
-  const auto start = clock::now();
-  const std::size_t n = poller.wait(&record, 1, ms(10000), ec);
-  const auto end = clock::now();
+  const one_wait w = wait_once(poller);
   setter.join();
-  REQUIRE(n == 1);
-  CHECK(record.occurred == event::timeout);
-  CHECK(end.time_since_epoch().count() >= when.load());
-  CHECK(end - start < std::chrono::seconds(2));
+  REQUIRE(w.n == 1);
+  CHECK(w.record.occurred == event::timeout);
+  CHECK(w.at.time_since_epoch().count() >= when.load());
+  CHECK(w.took < std::chrono::seconds(2));
 }
 
 TEST_CASE("An idle timeout waits out the traffic, then comes once per idle period",
@@ -224,7 +157,7 @@ TEST_CASE("An idle timeout waits out the traffic, then comes once per idle perio
   std::vector<clock::time_point> timeouts;
   std::size_t during_traffic = 0;
   const auto on_record = [&](const evsel::ready_record& r) {
-    if (r.has(event::read) && drain_some(pair.server)) last_moved = clock::now();
+    if (r.has(event::read) && !drain(pair.server).empty()) last_moved = clock::now();
     if (r.has(event::timeout)) {
       during_traffic += sending ? 1 : 0;
       timeouts.push_back(clock::now());
@@ -240,9 +173,9 @@ TEST_CASE("An idle timeout waits out the traffic, then comes once per idle perio
   // A recv that moves data starts the next idle period.
   send_all(pair.client, "y");
   wait_until_available(pair.server, 1);
-  REQUIRE(drain_some(pair.server));
+  REQUIRE_FALSE(drain(pair.server).empty());
   const auto moved = clock::now();
-  const returned got = first_for(poller, &pair.server, idle + expect_window, event::timeout);
+  const returned_record got = first_for(poller, &pair.server, idle + expect_window, event::timeout);
   REQUIRE(got.found);
   CHECK(got.record.has(event::timeout));
   CHECK(got.at >= moved + idle);
@@ -282,7 +215,7 @@ TEST_CASE("Each send or accept that moves data restarts the idle period",
     last_moved = clock::now();
   }
   CHECK(timeouts == 0);
-  const returned got = first_for(poller, watched, idle + expect_window, event::timeout);
+  const returned_record got = first_for(poller, watched, idle + expect_window, event::timeout);
   REQUIRE(got.found);
   CHECK(got.record.has(event::timeout));
   CHECK(got.at >= last_moved + idle);
@@ -374,7 +307,7 @@ TEST_CASE("A deadline ends the wait for a connect stuck behind a full listen que
   INFO("connect " << pending << " stayed pending");
   const auto when = clock::now() + ms(300);
   REQUIRE_FALSE(poller.set_deadline(clients[pending], when));
-  const returned got =
+  const returned_record got =
       first_for(poller, index_context(pending), ms(300) + expect_window, event::timeout);
   REQUIRE(got.found);
   INFO("record: " << got.record.occurred
@@ -383,7 +316,7 @@ TEST_CASE("A deadline ends the wait for a connect stuck behind a full listen que
   CHECK((got.record.occurred | event::connect) == (event::timeout | event::connect));
   CHECK(got.at >= when);
   CHECK(got.at <= when + std::chrono::seconds(3));
-  CHECK(count(collect(poller, quiet_window), index_context(pending), event::timeout) == 0);
+  CHECK(count_for(collect(poller, quiet_window), index_context(pending), event::timeout) == 0);
 }
 
 // Run by netns_faults.sh inside a network namespace of its own, where 127.0.0.3:9 drops every
@@ -396,7 +329,10 @@ TEST_CASE("In a namespace: a deadline on a connect whose SYNs are dropped comes 
   REQUIRE_FALSE(s.connect(evsel::endpoint::parse("127.0.0.3:9")));
   const auto when = clock::now() + ms(500);
   REQUIRE_FALSE(poller.set_deadline(s, when));
-  const std::vector<timed> seen = collect(poller, ms(6000));
+  std::vector<returned_record> seen;  // each with the time its wait came back
+  wait_through(poller, ms(6000), [&](const evsel::ready_record& r) {
+    seen.push_back({true, r, clock::now()});
+  });
   REQUIRE(seen.size() == 2);
   CHECK(seen[0].record.occurred == event::timeout);
   CHECK(seen[0].at >= when);

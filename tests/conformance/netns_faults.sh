@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # evsel: runs the [netns] conformance cases in a network namespace made for them, where
-# nftables answers 127.0.0.2:9 with ICMP host unreachable, drops everything to 127.0.0.3:9,
+# nftables answers 127.0.0.2:9 with ICMP host unreachable, drops everything to 127.0.0.3:9
+# (a black hole, where a deadline must come before the kernel gives up: C58),
 # and drops every packet to and from 127.0.0.4 once a connection's handshake is done (a peer
 # that vanishes, for keep-alive); the kernel gives up a connect after one SYN retry. Nothing
 # leaves the namespace. Environment (set by CTest): EVSEL_CONFORMANCE, the test program;

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
-// evsel: timers beside the sockets: never early, one record per expiry until
-// take_expirations, periods planned from the first expiry, and no starvation either way.
+// evsel: timers: never early, one record per expiry until take_expirations, periods on plan.
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "support/catch.hpp"
 #include "support/harness.hpp"
+#include "support/records.hpp"
 
 using namespace evsel_test;
 using evsel::errc;
@@ -18,52 +20,6 @@ using evsel::event;
 namespace {
 using clock = std::chrono::steady_clock;
 using std::chrono::microseconds;
-
-// Every record `poller` returns within `window`, record by record.
-std::vector<evsel::ready_record> collect(evsel::poller& poller, ms window) {
-  std::vector<evsel::ready_record> seen;
-  wait_through(poller, window, [&](const evsel::ready_record& r) { seen.push_back(r); });
-  return seen;
-}
-
-std::size_t count_for(const std::vector<evsel::ready_record>& records, const void* context) {
-  std::size_t n = 0;
-  for (const auto& r : records) n += r.context == context ? 1 : 0;
-  return n;
-}
-
-// A timer's record: event::timeout alone, the context, and no error in any slot.
-bool is_timer_record(const evsel::ready_record& r, const void* context) {
-  if (r.occurred != event::timeout || r.context != context) return false;
-  for (const std::error_code& e : r.errors) {
-    if (e) return false;
-  }
-  return true;
-}
-
-// The first record for `context` within `timeout` (others are dropped) and when the wait
-// that returned it came back: a record returned before its planned time was early.
-struct returned {
-  bool found = false;
-  evsel::ready_record record;
-  clock::time_point at;
-};
-returned first_for(evsel::poller& poller, const void* context, ms timeout) {
-  returned r;
-  const auto until = clock::now() + timeout;
-  std::array<evsel::ready_record, 16> ready;
-  for (auto now = clock::now(); !r.found && now < until; now = clock::now()) {
-    std::error_code ec;
-    const std::size_t n = poller.wait(ready.data(), ready.size(),
-                                      std::chrono::duration_cast<ms>(until - now) + ms(1), ec);
-    r.at = clock::now();
-    REQUIRE_FALSE(ec);
-    for (std::size_t i = 0; i < n && !r.found; ++i) {
-      if (ready[i].context == context) r = {true, ready[i], r.at};
-    }
-  }
-  return r;
-}
 
 // Periods are planned from the first expiry: every later one is an exact multiple away.
 bool on_plan(clock::time_point first, clock::time_point next, clock::duration period) {
@@ -92,7 +48,7 @@ TEST_CASE("A one-shot timer is recorded once and never early", "[conformance][ti
     CHECK(planned == when);
   }
   CHECK(t.armed());
-  const returned got = first_for(poller, &t, ms(200) + expect_window);
+  const returned_record got = first_for(poller, &t, ms(200) + expect_window);
   REQUIRE(got.found);
   CHECK(is_timer_record(got.record, &t));
   CHECK(got.at >= planned);  // never early
@@ -109,7 +65,7 @@ TEST_CASE("A timer armed in the past expires at once", "[conformance][timer]") {
   REQUIRE_FALSE(poller.add(t, &t));
   REQUIRE_FALSE(t.arm_at(clock::now() - std::chrono::seconds(1)));
   const auto start = clock::now();
-  const returned got = first_for(poller, &t, expect_window);
+  const returned_record got = first_for(poller, &t, expect_window);
   REQUIRE(got.found);
   CHECK(is_timer_record(got.record, &t));
   CHECK(got.at - start < std::chrono::seconds(1));
@@ -128,7 +84,7 @@ TEST_CASE("A periodic timer: records taken one by one stay on the plan of its fi
   int records = 0;
   const auto until = clock::now() + ms(1000);
   while (clock::now() < until) {
-    const returned got = first_for(poller, &t, expect_window);
+    const returned_record got = first_for(poller, &t, expect_window);
     REQUIRE(got.found);
     CHECK(is_timer_record(got.record, &t));
     CHECK(got.at >= first);
@@ -206,11 +162,7 @@ TEST_CASE("arm, disarm, take_expirations and remove take back a record not yet r
   REQUIRE_FALSE(b.arm_at(clock::now() - ms(1)));
   std::this_thread::sleep_for(settle_window);
   // A wait with room for one returns one timer's record and holds the other's.
-  evsel::ready_record record;
-  std::error_code ec;
-  REQUIRE(poller.wait(&record, 1, expect_window, ec) == 1);
-  REQUIRE((record.context == &a || record.context == &b));
-  evsel::timer& held = record.context == &a ? b : a;
+  evsel::timer& held = hold_one_record(poller, a, b);
 
   SECTION("without any call the held record is the next one") {
     const std::vector<evsel::ready_record> seen = collect(poller, quiet_window);
@@ -247,17 +199,10 @@ TEST_CASE("Arming a timer from another thread ends a blocked wait early", "[conf
     (void)t.arm(ms(50));
     planned = t.next_expiry().time_since_epoch().count();
   });
-  evsel::ready_record record;
-  std::error_code ec;
-  const auto start = clock::now();
-  const std::size_t n = poller.wait(&record, 1, ms(10000), ec);
-  const auto end = clock::now();
+  const one_wait w = wait_once(poller);
   armer.join();
-  CHECK_FALSE(ec);
-  REQUIRE(n == 1);
-  CHECK(is_timer_record(record, &t));
-  CHECK(end - start < std::chrono::seconds(2));
-  CHECK(end.time_since_epoch().count() >= planned.load());  // never early
+  check_ended_early(w, &t, event::timeout);
+  CHECK(w.at.time_since_epoch().count() >= planned.load());  // never early
 }
 
 TEST_CASE("A timer that expired before add is recorded at the first wait", "[conformance][timer]") {
@@ -268,7 +213,7 @@ TEST_CASE("A timer that expired before add is recorded at the first wait", "[con
   evsel::poller poller;
   REQUIRE_FALSE(poller.add(t, &t));
   const auto start = clock::now();
-  const returned got = first_for(poller, &t, expect_window);
+  const returned_record got = first_for(poller, &t, expect_window);
   REQUIRE(got.found);
   CHECK(is_timer_record(got.record, &t));
   CHECK(got.at - start < std::chrono::seconds(1));
@@ -305,7 +250,7 @@ TEST_CASE("Timer misuse: a negative period, an empty timer, two registrations",
   CHECK_FALSE(t.armed());
   CHECK(second.add(t, &t) == errc::invalid_argument);
   CHECK(second.remove(t) == errc::invalid_argument);
-  const returned got = first_for(first, &t, expect_window);  // add's context
+  const returned_record got = first_for(first, &t, expect_window);  // add's context
   REQUIRE(got.found);
   CHECK(got.at >= planned);
   CHECK(moved.take_expirations() == 1);
@@ -353,7 +298,7 @@ TEST_CASE("Re-arming drops expirations not yet taken", "[conformance][timer]") {
   const auto planned = t.next_expiry();
   CHECK(t.take_expirations() == 0);
   CHECK(collect(poller, quiet_window).empty());
-  const returned got = first_for(poller, &t, expect_window);
+  const returned_record got = first_for(poller, &t, expect_window);
   REQUIRE(got.found);
   CHECK(got.at >= planned);
   CHECK(t.take_expirations() == 1);
@@ -372,89 +317,10 @@ TEST_CASE("Short timers from 0.5 ms to 16.3 ms never record before their time",
   for (int round = 0; round < 40; ++round) {
     REQUIRE_FALSE(t.arm(delays[round % delays.size()]));
     const auto planned = t.next_expiry();
-    const returned got = first_for(poller, &t, expect_window);
+    const returned_record got = first_for(poller, &t, expect_window);
     REQUIRE(got.found);
     early += got.at < planned ? 1 : 0;
     REQUIRE(t.take_expirations() == 1);
   }
   CHECK(early == 0);
-}
-
-TEST_CASE("A storm of expired timers cannot starve a socket", "[conformance][timer]") {
-  constexpr std::size_t count = 200;
-  constexpr std::size_t capacity = 8;
-  std::vector<evsel::timer> timers(count);
-  evsel::poller poller;
-  for (std::size_t i = 0; i < count; ++i) {
-    REQUIRE_FALSE(poller.add(timers[i], index_context(i)));
-    REQUIRE_FALSE(timers[i].arm_at(clock::now() - ms(1)));
-  }
-  tcp_pair pair = make_tcp_pair();
-  REQUIRE_FALSE(poller.add(pair.server, event::read, &pair.server));
-  send_all(pair.client, "x");
-  std::this_thread::sleep_for(settle_window);
-  // Each timer whose record comes is expired again at once: the timers alone would fill
-  // every wait forever.
-  std::array<evsel::ready_record, capacity> ready;
-  std::size_t waits = 0;
-  bool socket_seen = false;
-  while (!socket_seen && waits < count / capacity + 2) {
-    std::error_code ec;
-    const std::size_t n = poller.wait(ready.data(), ready.size(), expect_window, ec);
-    REQUIRE_FALSE(ec);
-    ++waits;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (ready[i].context == &pair.server) {
-        socket_seen = true;
-        CHECK(ready[i].occurred == event::read);
-        continue;
-      }
-      evsel::timer& t = timers[context_index(ready[i].context)];
-      (void)t.take_expirations();
-      REQUIRE_FALSE(t.arm(clock::duration::zero()));
-    }
-  }
-  INFO("waits: " << waits);
-  CHECK(socket_seen);
-}
-
-TEST_CASE("A flood of readable sockets cannot starve a timer", "[conformance][timer]") {
-  constexpr std::size_t count = 16;
-  constexpr std::size_t capacity = 4;
-  std::vector<tcp_pair> pairs = make_tcp_pairs(count);
-  evsel::poller poller;
-  for (std::size_t i = 0; i < count; ++i) {
-    REQUIRE_FALSE(poller.add(pairs[i].server, event::read, index_context(i)));
-    send_all(pairs[i].client, "x");
-  }
-  evsel::timer t;
-  REQUIRE_FALSE(poller.add(t, &t));
-  REQUIRE_FALSE(t.arm(ms(100)));
-  const auto planned = t.next_expiry();
-  // A peek leaves the data and re-enables read: every socket is recorded again at once.
-  std::array<evsel::ready_record, capacity> ready;
-  std::size_t waits_after = 0;  // waits begun well after the planned time
-  bool timer_seen = false;
-  const auto give_up = planned + std::chrono::seconds(3);
-  while (!timer_seen && clock::now() < give_up) {
-    if (clock::now() > planned + ms(100)) ++waits_after;
-    std::error_code ec;
-    const std::size_t n = poller.wait(ready.data(), ready.size(), expect_window, ec);
-    REQUIRE_FALSE(ec);
-    const auto at = clock::now();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (ready[i].context == &t) {
-        timer_seen = true;
-        CHECK(is_timer_record(ready[i], &t));
-        CHECK(at >= planned);
-        continue;
-      }
-      char byte = 0;
-      (void)pairs[context_index(ready[i].context)].server.recv(&byte, 1, ec,
-                                                               evsel::message_flags::peek);
-    }
-  }
-  INFO("waits begun 100 ms after the planned time: " << waits_after);
-  REQUIRE(timer_seen);
-  CHECK(waits_after <= count / capacity + 2);
 }

@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: MIT
-// evsel: user events (WSACreateEvent/WSASetEvent beside the sockets): recorded once while
-// set, again only after reset, never after reset or remove took the record back.
-#include <array>
-#include <atomic>
+// evsel: user events beside the sockets: recorded once while set, again only after reset.
 #include <chrono>
 #include <system_error>
 #include <thread>
@@ -10,19 +7,7 @@
 
 #include "support/catch.hpp"
 #include "support/harness.hpp"
-
-#if defined(_WIN32)
-#ifndef WIN32_LEAN_AND_MEAN
-#define WIN32_LEAN_AND_MEAN
-#endif
-#ifndef NOMINMAX
-#define NOMINMAX
-#endif
-#include <windows.h>
-#else
-#include <pthread.h>
-#include <signal.h>
-#endif
+#include "support/records.hpp"
 
 using namespace evsel_test;
 using evsel::errc;
@@ -30,80 +15,6 @@ using evsel::event;
 
 namespace {
 using clock = std::chrono::steady_clock;
-
-// Every record `poller` returns within `window`, counted record by record (event_log would
-// merge them, and "recorded once" is about records, not bits).
-std::vector<evsel::ready_record> collect(evsel::poller& poller, ms window) {
-  std::vector<evsel::ready_record> seen;
-  wait_through(poller, window, [&](const evsel::ready_record& r) { seen.push_back(r); });
-  return seen;
-}
-
-std::size_t count_for(const std::vector<evsel::ready_record>& records, const void* context) {
-  std::size_t n = 0;
-  for (const auto& r : records) n += r.context == context ? 1 : 0;
-  return n;
-}
-
-// A user event's record: event::user alone, the context, and no error in any slot.
-bool is_user_record(const evsel::ready_record& r, const void* context) {
-  if (r.occurred != event::user || r.context != context) return false;
-  for (const std::error_code& e : r.errors) {
-    if (e) return false;
-  }
-  return true;
-}
-
-// Everything that comes until the first record (at most expect_window) and within
-// quiet_window after it: a record that comes twice shows up here.
-std::vector<evsel::ready_record> next_records(evsel::poller& poller) {
-  std::array<evsel::ready_record, 16> first;
-  std::error_code ec;
-  const std::size_t n = poller.wait(first.data(), first.size(), expect_window, ec);
-  REQUIRE_FALSE(ec);
-  std::vector<evsel::ready_record> seen(first.begin(), first.begin() + n);
-  for (const auto& r : collect(poller, quiet_window)) seen.push_back(r);
-  return seen;
-}
-
-// Whether the next records are exactly one: the user record of `context`.
-bool only_user_record(evsel::poller& poller, const void* context) {
-  const std::vector<evsel::ready_record> seen = next_records(poller);
-  UNSCOPED_INFO(seen.size() << " records, the first "
-                            << (seen.empty() ? event::none : seen[0].occurred));
-  return seen.size() == 1 && is_user_record(seen[0], context);
-}
-
-// One wait of up to 10 s with room for one record; how long it took.
-struct one_wait {
-  std::size_t n = 0;
-  evsel::ready_record record;
-  std::error_code ec;
-  clock::duration took{};
-};
-one_wait wait_once(evsel::poller& poller, ms timeout = ms(10000)) {
-  one_wait w;
-  const auto start = clock::now();
-  w.n = poller.wait(&w.record, 1, timeout, w.ec);
-  w.took = clock::now() - start;
-  return w;
-}
-
-// Two set user events and a wait with room for one: it returns one record and the other
-// event's stays collected inside the poller. Returns the event whose record is held.
-evsel::user_event& hold_one_user_record(evsel::poller& poller,
-                                        evsel::user_event& a,
-                                        evsel::user_event& b) {
-  REQUIRE_FALSE(a.set());
-  REQUIRE_FALSE(b.set());
-  std::this_thread::sleep_for(settle_window);  // both seen by the backend before the wait
-  const one_wait w = wait_once(poller, expect_window);
-  REQUIRE_FALSE(w.ec);
-  REQUIRE(w.n == 1);
-  REQUIRE((w.record.context == &a || w.record.context == &b));
-  return w.record.context == &a ? b : a;
-}
-
 }  // namespace
 
 TEST_CASE("A set user event is recorded once with its context and no errors",
@@ -148,7 +59,10 @@ TEST_CASE("reset or remove takes back a user event record collected but not yet 
   evsel::poller poller;
   REQUIRE_FALSE(poller.add(a, &a));
   REQUIRE_FALSE(poller.add(b, &b));
-  evsel::user_event& held = hold_one_user_record(poller, a, b);
+  REQUIRE_FALSE(a.set());
+  REQUIRE_FALSE(b.set());
+  std::this_thread::sleep_for(settle_window);  // both seen by the backend before the wait
+  evsel::user_event& held = hold_one_record(poller, a, b);
 
   SECTION("without either call the held record is the next one") {
     CHECK(only_user_record(poller, &held));
@@ -165,40 +79,6 @@ TEST_CASE("reset or remove takes back a user event record collected but not yet 
     CHECK(collect(poller, quiet_window).empty());
     CHECK(held.is_set());  // remove leaves the event itself alone
   }
-}
-
-TEST_CASE("A storm of 4000 sets from four threads makes one record",
-          "[conformance][user_event][threads]") {
-  evsel::user_event e;
-  evsel::poller poller;
-  REQUIRE_FALSE(poller.add(e, &e));
-  std::atomic<bool> go{false};
-  std::atomic<int> failed_sets{0};
-  std::vector<std::thread> setters;
-  for (int t = 0; t < 4; ++t) {
-    setters.emplace_back([&] {
-      while (!go.load()) std::this_thread::yield();
-      for (int i = 0; i < 1000; ++i) failed_sets += e.set() ? 1 : 0;
-    });
-  }
-  // One thread waits through the storm and a quiet window after it.
-  std::vector<evsel::ready_record> seen;
-  std::atomic<bool> wait_failed{false};
-  std::thread waiter([&] {
-    try {
-      seen = collect(poller, ms(1500));
-    } catch (const std::system_error&) {  // a failed wait: reported below, not terminate()
-      wait_failed = true;
-    }
-  });
-  go = true;
-  for (std::thread& t : setters) t.join();
-  waiter.join();
-  REQUIRE_FALSE(wait_failed);
-  CHECK(failed_sets == 0);
-  INFO(seen.size() << " records");
-  REQUIRE(seen.size() == 1);
-  CHECK(is_user_record(seen[0], &e));
 }
 
 TEST_CASE("Two user events on one poller are recorded apart from each other and from sockets",
@@ -240,126 +120,6 @@ TEST_CASE("User events on two pollers: each poller sees only its own",
   CHECK(only_user_record(second, &second_event));
   CHECK(collect(first, quiet_window).empty());
 }
-
-TEST_CASE("A user event set from another thread ends a blocked wait early",
-          "[conformance][user_event]") {
-  evsel::user_event e;
-  evsel::poller poller;
-  REQUIRE_FALSE(poller.add(e, &e));
-  std::thread setter([&e] {
-    std::this_thread::sleep_for(ms(100));
-    (void)e.set();
-  });
-  const one_wait w = wait_once(poller);
-  setter.join();
-  CHECK_FALSE(w.ec);
-  REQUIRE(w.n == 1);
-  CHECK(is_user_record(w.record, &e));
-  CHECK(w.took < std::chrono::seconds(2));
-}
-
-#if !defined(_WIN32)
-namespace {
-// What the signal handler sets: an atomic pointer, lock-free so that the handler may read it.
-std::atomic<evsel::user_event*> signalled_event{nullptr};
-static_assert(std::atomic<evsel::user_event*>::is_always_lock_free);
-
-void set_from_signal(int) {
-  if (evsel::user_event* e = signalled_event.load()) (void)e->set();
-}
-
-// Installs set_from_signal for SIGUSR1 and puts the old disposition back, also when a
-// REQUIRE leaves the test early.
-struct sigusr1_sets {
-  struct sigaction previous {};
-  explicit sigusr1_sets(evsel::user_event& e) {
-    signalled_event = &e;
-    struct sigaction action {};
-    action.sa_handler = set_from_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: an interrupted wait sees EINTR and must go on
-    REQUIRE(sigaction(SIGUSR1, &action, &previous) == 0);
-  }
-  ~sigusr1_sets() {
-    sigaction(SIGUSR1, &previous, nullptr);
-    signalled_event = nullptr;
-  }
-};
-}  // namespace
-
-// POSIX only: signal handlers are what "async-signal-safe" is about; Windows has none
-// (its console control handler is the next test's counterpart).
-TEST_CASE("A user event set from a POSIX signal handler ends a blocked wait",
-          "[conformance][user_event]") {
-  evsel::user_event e;
-  evsel::poller poller;
-  REQUIRE_FALSE(poller.add(e, &e));
-  sigusr1_sets handler(e);
-  const pthread_t waiting_thread = pthread_self();
-  std::thread sender;
-  SECTION("the handler runs on the waiting thread itself") {
-    sender = std::thread([waiting_thread] {
-      std::this_thread::sleep_for(ms(100));
-      pthread_kill(waiting_thread, SIGUSR1);
-    });
-  }
-  SECTION("the handler runs on another thread") {
-    sender = std::thread([] {
-      std::this_thread::sleep_for(ms(100));
-      raise(SIGUSR1);  // to the calling thread
-    });
-  }
-  const one_wait w = wait_once(poller);
-  if (sender.joinable()) sender.join();
-  CHECK_FALSE(w.ec);
-  REQUIRE(w.n == 1);
-  CHECK(is_user_record(w.record, &e));
-  CHECK(w.took < std::chrono::seconds(2));
-  CHECK(e.is_set());
-}
-#endif
-
-#if defined(_WIN32)
-namespace {
-std::atomic<evsel::user_event*> console_event{nullptr};
-
-BOOL WINAPI set_from_console_handler(DWORD type) {
-  if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
-  evsel::user_event* e = console_event.load();
-  if (e == nullptr) return FALSE;
-  (void)e->set();
-  return TRUE;  // handled: the default handler would end the process
-}
-}  // namespace
-
-// Windows only: the console control handler is where a Windows program learns of Ctrl+C.
-// The handler is registered for real, but the event is not sent with GenerateConsoleCtrlEvent:
-// it goes to every process attached to the console (CTest's own, on Windows) and does not
-// reach a process without a console under Wine. Windows delivers it by starting a new thread
-// in the process that runs the registered handlers; this test does just that.
-TEST_CASE("A user event set from a console control handler ends a blocked wait",
-          "[conformance][user_event]") {
-  evsel::user_event e;
-  evsel::poller poller;
-  REQUIRE_FALSE(poller.add(e, &e));
-  console_event = &e;
-  REQUIRE(SetConsoleCtrlHandler(set_from_console_handler, TRUE) != 0);
-  std::atomic<BOOL> handled{FALSE};
-  std::thread control([&handled] {
-    std::this_thread::sleep_for(ms(100));
-    handled = set_from_console_handler(CTRL_BREAK_EVENT);
-  });
-  const one_wait w = wait_once(poller);
-  control.join();
-  SetConsoleCtrlHandler(set_from_console_handler, FALSE);
-  console_event = nullptr;
-  CHECK(handled.load() == TRUE);
-  CHECK_FALSE(w.ec);
-  REQUIRE(w.n == 1);
-  CHECK(is_user_record(w.record, &e));
-  CHECK(w.took < std::chrono::seconds(2));
-}
-#endif
 
 TEST_CASE("A user event set before add is recorded at the first wait, after remove never",
           "[conformance][user_event]") {

@@ -183,9 +183,14 @@ evsel::network_events look_once(evsel::poller& poller, const void* context);
 void wait_until_available(evsel::socket& s, std::size_t count);
 
 // One wait with room for a single record, while `a` and `b` (registered with their own
-// addresses as context) both have events: one record is returned, the other stays recorded
-// inside the poller. Returns the socket whose record is held.
-evsel::socket& hold_one_record(evsel::poller& poller, evsel::socket& a, evsel::socket& b);
+// addresses as context) both have records to come: one record is returned, the other stays
+// recorded inside the poller. held_context returns the context whose record is held,
+// hold_one_record the socket, user event or timer.
+const void* held_context(evsel::poller& poller, const void* a, const void* b);
+template <class Registered>
+Registered& hold_one_record(evsel::poller& poller, Registered& a, Registered& b) {
+  return held_context(poller, &a, &b) == &a ? a : b;
+}
 
 // Records from one poller, kept per context so that a test can ask about each socket in
 // turn, as WSAEnumNetworkEvents does per socket.
