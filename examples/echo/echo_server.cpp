@@ -9,6 +9,7 @@
 
 #include <evsel/evsel.hpp>
 
+#include "number_argument.hpp"
 #include "stop_signal.hpp"
 
 namespace {
@@ -28,18 +29,21 @@ struct connection {
 
 class echo_server {
  public:
-  explicit echo_server(evsel::socket listener) : listener_(std::move(listener)) {}
+  echo_server(evsel::socket listener, std::chrono::milliseconds idle_timeout)
+      : listener_(std::move(listener)), idle_timeout_(idle_timeout) {}
 
   int run() {
     if (report(poller_.add(listener_, evsel::event::accept, &listener_), "add listener")) return 1;
+    // A stop signal sets this event, which ends the wait: no timeout, no periodic wake.
+    evsel::user_event& stop = evsel_examples::stop_event();
+    if (report(poller_.add(stop, &stop), "add the stop event")) return 1;
     std::vector<evsel::ready_record> ready(256);
-    while (!evsel_examples::stop_requested()) {
+    while (!stop.is_set()) {
       std::error_code ec;
-      // A bounded wait, so that a signal is noticed promptly on every platform.
-      const std::size_t n =
-          poller_.wait(ready.data(), ready.size(), std::chrono::milliseconds(200), ec);
+      const std::size_t n = poller_.wait(ready.data(), ready.size(), evsel::poller::infinite, ec);
       if (report(ec, "wait")) return 1;
       for (std::size_t i = 0; i < n; ++i) {
+        if (ready[i].context == &stop) continue;
         if (ready[i].context == &listener_) {
           accept_all();
         } else {
@@ -68,6 +72,11 @@ class echo_server {
       c->socket = std::move(s);
       const auto mask = evsel::event::read | evsel::event::write | evsel::event::close;
       if (report(poller_.add(c->socket, mask, c.get()), "add client")) continue;
+      // Restarted by every recv and send that moves data, at the cost of reading the clock.
+      if (idle_timeout_.count() != 0 &&
+          report(poller_.set_idle_timeout(c->socket, idle_timeout_), "idle timeout")) {
+        continue;
+      }
       connection* key = c.get();
       clients_.emplace(key, std::move(c));
     }
@@ -78,6 +87,11 @@ class echo_server {
     // it once nothing is left unread, so this reads whatever came just before it.
     const bool input = events.has(evsel::event::read | evsel::event::close);
     if (events.has(evsel::event::close)) c.peer_closed = true;
+    // Idle for the whole period: nothing arrived and nothing could be sent back.
+    if (events.has(evsel::event::timeout) && !input) {
+      drop(c);
+      return;
+    }
     // Queued bytes first, so that the echo keeps its order; a write event means room.
     const bool was_full = c.queued() >= max_unsent;
     flush(c);
@@ -146,14 +160,17 @@ class echo_server {
 
   evsel::poller poller_;
   evsel::socket listener_;
+  std::chrono::milliseconds idle_timeout_;  // zero: none
   std::map<connection*, std::unique_ptr<connection>> clients_;
   std::vector<char> buffer_ = std::vector<char>(64 * 1024);  // one read buffer for all
 };
 
 int usage(std::FILE* to) {
   std::fprintf(to,
-               "usage: evsel-echo-server [--listen ADDR:PORT]\n"
-               "  Echoes every byte back. Default address 127.0.0.1:7007; IPv6 as [::1]:7007.\n");
+               "usage: evsel-echo-server [--listen ADDR:PORT] [--idle-timeout SECONDS]\n"
+               "  Echoes every byte back. Default address 127.0.0.1:7007; IPv6 as [::1]:7007.\n"
+               "  --idle-timeout: close a connection that moved no data for that long (0: never,\n"
+               "  the default).\n");
   return to == stdout ? 0 : 2;
 }
 
@@ -161,10 +178,16 @@ int usage(std::FILE* to) {
 
 int main(int argc, char** argv) {
   std::string address = "127.0.0.1:7007";
+  unsigned long long idle_seconds = 0;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0) return usage(stdout);
     if (std::strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
       address = argv[++i];
+    } else if (std::strcmp(argv[i], "--idle-timeout") == 0 && i + 1 < argc) {
+      if (!evsel_examples::parse_number(argv[++i], 0, 86400, idle_seconds)) {
+        std::fprintf(stderr, "evsel-echo-server: --idle-timeout wants 0 to 86400 seconds\n");
+        return 2;
+      }
     } else {
       return usage(stderr);
     }
@@ -187,5 +210,5 @@ int main(int argc, char** argv) {
   evsel_examples::watch_stop_signals();
   std::fprintf(stderr, "evsel-echo-server: listening on %s (backend %s)\n",
                local.to_string().c_str(), evsel::poller::backend_name());
-  return echo_server(std::move(listener)).run();
+  return echo_server(std::move(listener), std::chrono::seconds(idle_seconds)).run();
 }

@@ -94,17 +94,20 @@ TEST_CASE("Addresses with no connection and a full allowance are forgotten", "[c
   for (int i = 0; i < 100; ++i) {
     const std::string address = "10.0.0." + std::to_string(i);
     REQUIRE(limits.admit(address, start) == verdict::admit);
-    limits.release(address);
+    CHECK(limits.release(address));  // its last connection
   }
   REQUIRE(limits.admit("kept", start) == verdict::admit);
+  REQUIRE(limits.admit("kept", start) == verdict::admit);
+  CHECK_FALSE(limits.release("kept"));  // one left
   CHECK(limits.tracked() == 101);
-  limits.prune(start + 50ms);  // allowances not full again yet
+  // Allowances not full again yet: kept, and counted so that the server prunes again.
+  CHECK(limits.prune(start + 50ms) == 100);
   CHECK(limits.tracked() == 101);
-  limits.prune(start + 2s);
+  CHECK(limits.prune(start + 2s) == 0);
   CHECK(limits.tracked() == 1);  // only the address still connected
   // Releasing an address never seen, or more often than admitted, changes nothing.
-  limits.release("never");
-  limits.release("10.0.0.1");
+  CHECK_FALSE(limits.release("never"));
+  CHECK_FALSE(limits.release("10.0.0.1"));
   CHECK(limits.tracked() == 1);
 }
 

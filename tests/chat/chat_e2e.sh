@@ -484,7 +484,7 @@ scenario_slowloris() {
   say a 'hello during the attack\n'
   expect b "<guest4> hello during the attack"
   # More bytes of the same line do not restart its clock: s1 dribbles a byte every 0.5 s
-  # for 6 s, and is cut off meanwhile (2 s after its first byte, plus the 1 s sweep).
+  # for 6 s, and is cut off meanwhile (at its line's deadline, 2 s after its first byte).
   local dribbles
   for ((dribbles = 12; dribbles > 0; dribbles--)); do
     say s1 'x' 2>/dev/null || break
@@ -693,6 +693,9 @@ run_load() {  # <server options> -- <load options>
 # The scenarios of outside attacks (hostile clients, a hostile log reader, memory).
 # shellcheck source=tests/chat/attack_scenarios.sh
 . "$(dirname "$0")/attack_scenarios.sh"
+# The scenarios of the waits (a batch's order, an idle server, the client's connect deadline).
+# shellcheck source=tests/chat/wait_scenarios.sh
+. "$(dirname "$0")/wait_scenarios.sh"
 
 case $scenario in
   session) scenario_session ;;
@@ -721,6 +724,9 @@ case $scenario in
   churn-one-address) scenario_churn_one_address ;;
   churn-many-addresses) scenario_churn_many_addresses ;;
   per-address) scenario_per_address ;;
+  refill) scenario_refill ;;
+  idle-sleep) scenario_idle_sleep ;;
+  connect-timeout) scenario_connect_timeout ;;
   load) run_load -- --clients 200 --messages 20 --timeout 120 ;;
   slow-reader)
     # 16 MB for the slow client: more than the kernel buffers (Linux lets a send buffer

@@ -11,7 +11,8 @@
 namespace evsel::chat {
 
 // Standard input is no socket on Windows, so it cannot be waited on with the connection:
-// a thread reads it and calls `arrived` (poller::wake) after each line and at its end.
+// a thread reads it and calls `arrived` after each line and at its end (the client sets a
+// user event there, whose record it tells apart from the connection's and a stop's).
 class line_source {
  public:
   explicit line_source(std::function<void()> arrived);

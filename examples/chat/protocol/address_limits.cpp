@@ -32,9 +32,10 @@ address_limits::verdict address_limits::admit(const std::string& address, clock:
   return result;
 }
 
-void address_limits::release(const std::string& address) noexcept {
+bool address_limits::release(const std::string& address) noexcept {
   const auto found = table_.find(address);
-  if (found != table_.end() && found->second.connections != 0) --found->second.connections;
+  if (found == table_.end() || found->second.connections == 0) return false;
+  return --found->second.connections == 0;
 }
 
 address_limits::refusals address_limits::take_refusals() {
@@ -46,15 +47,18 @@ address_limits::refusals address_limits::take_refusals() {
   return taken;
 }
 
-void address_limits::prune(clock::time_point now) {
+std::size_t address_limits::prune(clock::time_point now) {
+  std::size_t kept = 0;
   for (auto it = table_.begin(); it != table_.end();) {
     entry& e = it->second;
     if (e.connections == 0 && e.refused == 0 && e.allowance.full(now)) {
       it = table_.erase(it);
     } else {
+      if (e.connections == 0) ++kept;
       ++it;
     }
   }
+  return kept;
 }
 
 }  // namespace evsel::chat

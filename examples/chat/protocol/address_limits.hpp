@@ -41,13 +41,16 @@ class address_limits {
   // A connection from `address` (any string that names the client's address, or its
   // network: the server uses one per IPv4 address and one per IPv6 /64).
   verdict admit(const std::string& address, clock::time_point now);
-  // A connection admitted earlier has closed.
-  void release(const std::string& address) noexcept;
+  // A connection admitted earlier has closed. True if its address holds no connection now:
+  // a prune() forgets it once its allowance is full again.
+  bool release(const std::string& address) noexcept;
 
   refusals take_refusals();
   // Forgets addresses with no connection and a full allowance, so that the table holds only
-  // the addresses connected or recently active, whoever connects.
-  void prune(clock::time_point now);
+  // the addresses connected or recently active, whoever connects. Returns how many addresses
+  // with no connection it kept (allowance not yet full, or refusals not yet taken): a later
+  // prune forgets them.
+  std::size_t prune(clock::time_point now);
   std::size_t tracked() const noexcept { return table_.size(); }
 
  private:

@@ -53,7 +53,7 @@ void chat_server::admit(socket connection, const endpoint& peer) {
   if (const std::error_code ec =
           poller_.add(s.connection, client_events, reinterpret_cast<void*>(id))) {
     log_.note("error: " + peer.to_string() + ": cannot watch the connection: " + ec.message());
-    addresses_.release(s.network);
+    if (addresses_.release(s.network)) need_chores();
     sessions_.erase(id);
     return;
   }
@@ -63,6 +63,7 @@ void chat_server::admit(socket connection, const endpoint& peer) {
     // Not a member: it gets its line, then our FIN, and closes as a leaving client does.
     s.phase = session_phase::leaving;
     s.linger_until = now + rejected_linger_time;
+    plan_deadline(s);
     say_to(s,
            "! server full (" + std::to_string(options_.max_clients) + " clients), try again later");
     log_.note("rejected " + peer.to_string() + ": server full");
@@ -74,8 +75,11 @@ void chat_server::admit(socket connection, const endpoint& peer) {
   ++members_;
   say_to(s, "* welcome to evsel chat, you are " + s.nick + " (" + std::to_string(members_) +
                 " online, /help lists the commands)");
+  plan_deadline(s);  // its first line's
   if (notices_.announce(membership_notices::change::joined, now)) {
     say_to_others(s, "* " + s.nick + " joined");
+  } else {
+    need_chores();  // the summary
   }
   log_.note("connect " + peer.to_string() + " as " + s.nick);
 }
@@ -97,7 +101,8 @@ void chat_server::configure(session& s) {
 
 void chat_server::turn_away(socket& connection, std::string_view line) {
   // Turned away before it costs anything: no session and no notice, one send (the line
-  // fits in any socket buffer), our FIN, the close, and one log line a second for all.
+  // fits in any socket buffer), our FIN, the close, and, with the chores, one log line a
+  // second for all.
   // Whatever it sent already is read first: closing with unread data would reset the
   // connection, and the client could lose the line.
   std::error_code ec;
@@ -107,6 +112,7 @@ void chat_server::turn_away(socket& connection, std::string_view line) {
   (void)connection.send(text.data(), text.size(), ec);
   (void)connection.shutdown(shutdown_mode::send);
   connection.close();
+  need_chores();  // the log line
 }
 
 void chat_server::log_refusals() {

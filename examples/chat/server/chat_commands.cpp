@@ -106,9 +106,15 @@ void chat_server::leave(session& s, std::string_view reason, std::string_view go
   --members_;
   s.phase = session_phase::leaving;
   s.linger_until = clock::now() + linger_time;
+  plan_deadline(s);
   schedule_flush(s);  // sends what is queued, then our FIN
-  if (!stopping_ && notices_.announce(membership_notices::change::left, clock::now())) {
-    say_to_others(s, "* " + s.nick + " left (" + std::string(reason) + ")");
+  // While stopping, everyone is told that instead.
+  if (!stopping_) {
+    if (notices_.announce(membership_notices::change::left, clock::now())) {
+      say_to_others(s, "* " + s.nick + " left (" + std::string(reason) + ")");
+    } else {
+      need_chores();  // the summary
+    }
   }
   log_.note("disconnect " + s.nick + " " + s.peer.to_string() + " (" + std::string(reason) + ")");
 }

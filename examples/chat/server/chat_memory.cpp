@@ -63,6 +63,8 @@ void chat_server::pause_reading(session& s) {
   if (s.paused) return;
   s.paused = true;
   paused_.push_back(s.id);
+  plan_deadline(s);  // its line's clock stops
+  need_chores();     // which shed memory for the paused if nothing else makes room
 }
 
 // After a batch: the members paused for lack of room are read again, oldest first, while
@@ -79,6 +81,7 @@ void chat_server::resume_reading() {
     if (s->phase == session_phase::closed) continue;
     // The time it waited was the server's: its line's clock starts again.
     if (s->line_open) s->line_started = now;
+    plan_deadline(*s);
     read_from(*s);
   }
   finish_batch();
@@ -140,8 +143,12 @@ void chat_server::shed_memory() {
               std::to_string(budget_.limit() >> 20) + " MiB): cutting off the " +
               std::to_string(cut) + " clients holding most");
   }
-  // Not enough worth shedding: not again before usage has grown by a sixteenth.
-  if (usage > budget_.low_water()) shed_again_at_ = budget_.used() + budget_.limit() / 16;
+  // Not enough worth shedding: not again before usage has grown by a sixteenth, or before
+  // the chores.
+  if (usage > budget_.low_water()) {
+    shed_again_at_ = budget_.used() + budget_.limit() / 16;
+    need_chores();
+  }
 }
 
 }  // namespace evsel::chat

@@ -9,7 +9,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto stop_check_interval = 250ms;
 // How long the server waits for its goodbye line to reach everyone when it stops.
 constexpr auto shutdown_grace = 3s;
 // Per turn, so that one flooding client cannot hold the loop: read and accept are recorded
@@ -60,7 +59,8 @@ std::error_code chat_server::start() {
   }
   if (!ec) ec = listener_.bind(options_.listen);
   if (!ec) ec = listener_.listen();
-  if (!ec) ec = poller_.add(listener_, event::accept, nullptr);  // context 0: the listener
+  if (!ec) ec = poller_.add(listener_, event::accept, reinterpret_cast<void*>(listener_context));
+  if (!ec) ec = poller_.add(chores_, reinterpret_cast<void*>(chores_context));
   if (ec) {
     listener_.close();
     return ec;
@@ -76,39 +76,59 @@ endpoint chat_server::local_endpoint() const {
   return listener_.local_endpoint(ec);
 }
 
-std::error_code chat_server::run(const std::function<bool()>& stop_requested) {
-  while (!stop_requested()) {
-    if (const std::error_code ec = serve_once(time_to_next_sweep(stop_check_interval))) {
-      return ec;
-    }
+std::error_code chat_server::run(user_event& stop) {
+  // No timeout while serving: every deadline is a record of the wait (a session's socket
+  // deadline, the chores timer, the stop event), so an idle server sleeps until one comes.
+  if (const std::error_code ec = poller_.add(stop, reinterpret_cast<void*>(stop_context))) {
+    return ec;
   }
+  std::error_code failure;
+  while (!stop_asked_ && !failure) failure = serve_once(poller::infinite);
+  (void)poller_.remove(stop);
+  if (failure) return failure;
   shut_down();
   const auto give_up = clock::now() + shutdown_grace;
   while (!sessions_.empty() && clock::now() < give_up) {
-    const auto left = give_up - clock::now();
-    if (const std::error_code ec = serve_once(time_to_next_sweep(left))) return ec;
+    if (const std::error_code ec = serve_once(whole_ms(give_up - clock::now()))) return ec;
   }
   for (auto& entry : sessions_) entry.second.connection.close();
   sessions_.clear();
   return {};
 }
 
-std::error_code chat_server::serve_once(clock::duration max_wait) {
+std::error_code chat_server::serve_once(std::chrono::milliseconds timeout) {
   std::error_code ec;
-  const std::size_t n = poller_.wait(records_.data(), records_.size(), whole_ms(max_wait), ec);
+  const std::size_t n = poller_.wait(records_.data(), records_.size(), timeout, ec);
   if (ec) return ec;
+  bool accept_ready = false;
+  bool chores_due = false;
   for (std::size_t i = 0; i < n; ++i) {
-    if (records_[i].context == nullptr) {
-      accept_all();
-      continue;
+    const auto context = reinterpret_cast<session_id>(records_[i].context);
+    switch (context) {
+      case listener_context:
+        accept_ready = true;
+        continue;
+      case stop_context:
+        stop_asked_ = true;
+        continue;
+      case chores_context:
+        chores_due = true;
+        continue;
+      default:
+        break;
     }
     // Closing a socket takes it off the poller, so no record names a session freed in an
     // earlier batch; one closed in this batch is still found, as closed.
-    session* s = find(reinterpret_cast<session_id>(records_[i].context));
+    session* s = find(context);
     if (s != nullptr && s->phase != session_phase::closed) handle(*s, records_[i]);
   }
+  // Newcomers last, so that the places this batch's leavers and cut-off clients free are
+  // theirs: accepted when the listener's record came up, they could be told the room was
+  // full by a room that the closes after that record were about to empty.
   finish_batch();
-  sweep();
+  if (accept_ready && !stop_asked_) accept_all();
+  if (chores_due) do_chores();
+  finish_batch();
   resume_reading();
   free_closed_sessions();
   return {};
@@ -136,6 +156,8 @@ void chat_server::handle(session& s, const network_events& events) {
     }
   }
   if (events.has(event::write)) schedule_flush(s);
+  // After the reading: a line finished meanwhile is not late.
+  if (events.has(event::timeout)) on_deadline(s);
 }
 
 // How much one recv may take from a member: each byte may be queued once for every other
@@ -216,6 +238,7 @@ void chat_server::note_partial_line(session& s, bool completed_one) {
     s.line_open = true;
     s.line_started = clock::now();
   }
+  plan_deadline(s);  // the line's, or, once it spoke, none for its first line
 }
 
 void chat_server::accept_all() {
@@ -318,7 +341,8 @@ void chat_server::close_session(session& s, std::string_view why) {
   if (s.phase == session_phase::member) leave(s, why, {});
   s.connection.close();  // also takes it off the poller
   s.phase = session_phase::closed;
-  addresses_.release(s.network);
+  // The chores forget the address once nothing holds it.
+  if (addresses_.release(s.network)) need_chores();
   recharge(s);  // a closed session holds nothing
   closed_.push_back(s.id);
 }

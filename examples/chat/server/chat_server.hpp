@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -32,10 +31,11 @@ class chat_server {
   std::error_code start();
   endpoint local_endpoint() const;
 
-  // Serves until stop_requested() turns true (it is asked at least every quarter second),
-  // then tells everyone the server is shutting down, lets that line go out (up to a few
-  // seconds) and closes every connection.
-  std::error_code run(const std::function<bool()>& stop_requested);
+  // Serves until `stop` is set (it is registered with the server's poller for the run, so
+  // the server sleeps in its wait until something happens), then tells everyone the server
+  // is shutting down, lets that line go out (up to a few seconds) and closes every
+  // connection.
+  std::error_code run(user_event& stop);
 
  private:
   using clock = std::chrono::steady_clock;
@@ -44,9 +44,10 @@ class chat_server {
   // The same for a client turned away because the room is full: short, so that a flood of
   // connections cannot hold many descriptors.
   static constexpr std::chrono::seconds rejected_linger_time{2};
-  // Deadlines (a line's, a newcomer's, a leaving client's) are looked at this often: they are
-  // whole seconds, so this is all the precision they need, and one pass costs little.
-  static constexpr std::chrono::seconds sweep_interval{1};
+  // The chores (summaries, refusals, pruning, memory) come this long after the first thing
+  // that needs them: they are once-a-second work, and nothing wakes the server for them
+  // while there is none.
+  static constexpr std::chrono::seconds chores_delay{1};
   // SO_SNDBUF and SO_RCVBUF for every client: what one client can make the kernel hold is
   // capped, instead of growing to tcp_wmem's maximum (4 MiB on Linux) for a client that does
   // not read. Chat lines are small; the rest waits in the client's queue, where it counts.
@@ -84,6 +85,12 @@ class chat_server {
   // load, about 1 MiB each).
   static std::size_t unseen_memory_share() noexcept;
 
+  // The contexts of the server's own records. A session's is its id, counted up from 1, which
+  // never comes near the top of the range.
+  static constexpr session_id listener_context = 0;
+  static constexpr session_id stop_context = ~session_id{0};
+  static constexpr session_id chores_context = stop_context - 1;
+
   // Why a session is closed at the end of the batch, and whether it is told first.
   struct doomed_session {
     session_id who;
@@ -92,7 +99,7 @@ class chat_server {
   };
 
   // The event loop (chat_server.cpp).
-  std::error_code serve_once(clock::duration max_wait);
+  std::error_code serve_once(std::chrono::milliseconds timeout);
   void handle(session& s, const network_events& events);
   void accept_all();
   void read_from(session& s);
@@ -116,10 +123,13 @@ class chat_server {
   void turn_away(socket& connection, std::string_view line);
   void log_refusals();
 
-  // Deadlines and what is due once a second (chat_sweep.cpp).
-  void sweep();
-  void sweep_session(session& s, clock::time_point now);
-  clock::duration time_to_next_sweep(clock::duration cap) const;
+  // What is due at a time: each session's deadline on its socket, and the chores
+  // (chat_deadlines.cpp).
+  clock::time_point next_deadline(const session& s) const noexcept;
+  void plan_deadline(session& s);
+  void on_deadline(session& s);
+  void need_chores();
+  void do_chores();
 
   // The memory budget (chat_memory.cpp).
   void recharge(session& s);
@@ -157,8 +167,11 @@ class chat_server {
   std::vector<ready_record> records_;
   std::vector<char> buffer_;  // one receive buffer for every client
   unsigned long long guests_ = 0;
-  bool stopping_ = false;
-  clock::time_point next_sweep_{};
+  bool stop_asked_ = false;  // the stop event was recorded
+  bool stopping_ = false;    // shut_down() has begun
+  // One-shot, armed by need_chores() while something waits for the chores.
+  timer chores_;
+  bool chores_armed_ = false;
 
   address_limits addresses_;
   std::size_t turned_away_for_memory_ = 0;  // since the last log_refusals()
@@ -170,7 +183,7 @@ class chat_server {
   // measured_session_overhead(), asked once: every charge adds it.
   const std::size_t session_overhead_ = measured_session_overhead();
   // Shedding that freed too little is not tried again before usage reaches this (or the next
-  // sweep), so that a budget spent on small holders does not cost a scan per line.
+  // chores), so that a budget spent on small holders does not cost a scan per line.
   std::size_t shed_again_at_ = 0;
   // Members whose input waits until the budget has room again, in the order they stopped.
   std::vector<session_id> paused_;

@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
                 local.to_string().c_str(), evsel::poller::backend_name(),
                 local.address_string().c_str(), static_cast<unsigned>(local.port()));
     std::fflush(stdout);
-    if (const std::error_code ec = server.run(evsel_examples::stop_requested)) {
+    if (const std::error_code ec = server.run(evsel_examples::stop_event())) {
       std::fprintf(stderr, "evsel-chat-server: %s\n", ec.message().c_str());
       return 1;
     }

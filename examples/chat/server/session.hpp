@@ -25,7 +25,8 @@ enum class session_phase {
 
 // A session's name for as long as the server runs: never reused, so a record, a list entry
 // or a nick that names a session already freed finds nothing, instead of freed memory. It
-// is also the context of the session's evsel records (0 is the listener's).
+// is also the context of the session's evsel records (counted up from 1; the server's own
+// records use 0 and the top of the range: chat_server::listener_context and the others).
 using session_id = std::uintptr_t;
 
 struct session {
@@ -56,6 +57,9 @@ struct session {
   bool send_shut = false;  // our FIN is out: nothing more will be queued
   bool peer_done = false;  // the peer's FIN came and everything before it was read
   std::chrono::steady_clock::time_point linger_until{};  // leaving sessions close by then
+  // The deadline set on its socket (poller::set_deadline): the earliest of its line's, its
+  // first line's and its linger's (chat_server::next_deadline); max() while none is set.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   // The line being received (framer.pending() or skipping()) began then.
   bool line_open = false;
   // Flood control (--max-rate): the lines it may send.
