@@ -38,6 +38,7 @@ class poller;
 /// added later, an expiry that has passed is recorded at once.
 class EVSEL_EXPORT timer {
  public:
+  /// The clock of every time a timer takes and gives.
   using clock = std::chrono::steady_clock;
 
   /// A disarmed timer. Throws std::bad_alloc if memory runs out.
@@ -45,6 +46,7 @@ class EVSEL_EXPORT timer {
   ~timer();
   /// Moving keeps the registration and the schedule; the moved-from timer is empty.
   timer(timer&& other) noexcept;
+  /// Destroys this timer (removing it from its poller), then takes over `other`'s.
   timer& operator=(timer&& other) noexcept;
   timer(const timer&) = delete;
   timer& operator=(const timer&) = delete;

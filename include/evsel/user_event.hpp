@@ -42,6 +42,7 @@ class EVSEL_EXPORT user_event {
   ~user_event();
   /// Moving keeps the registration; the moved-from event is empty.
   user_event(user_event&& other) noexcept;
+  /// Destroys this event (removing it from its poller), then takes over `other`'s.
   user_event& operator=(user_event&& other) noexcept;
   user_event(const user_event&) = delete;
   user_event& operator=(const user_event&) = delete;
