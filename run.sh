@@ -87,7 +87,8 @@ cmd_test() {
     >/dev/null
   cmake --build "$build/tsan" -j "$jobs" --target evsel_conformance
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-    "$build/tsan/tests/evsel_conformance" "[threads],[wake]" >"$build/tsan/threads.log" 2>&1 || {
+    "$build/tsan/tests/evsel_conformance" "[threads],[wake],[user_event],[timer],[deadline]" \
+    >"$build/tsan/threads.log" 2>&1 || {
     tail -n 100 "$build/tsan/threads.log" >&2
     die "the threaded cases failed under ThreadSanitizer"
   }

@@ -96,14 +96,51 @@ struct sigusr1_sets {
   }
 };
 }  // namespace
+#endif
 
-// POSIX only: signal handlers are what "async-signal-safe" is about; Windows has none
-// (its console control handler is the next test's counterpart).
-TEST_CASE("A user event set from a POSIX signal handler ends a blocked wait",
+#if defined(_WIN32)
+namespace {
+std::atomic<evsel::user_event*> console_event{nullptr};
+
+BOOL WINAPI set_from_console_handler(DWORD type) {
+  if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
+  evsel::user_event* e = console_event.load();
+  if (e == nullptr) return FALSE;
+  (void)e->set();
+  return TRUE;  // handled: the default handler would end the process
+}
+}  // namespace
+#endif
+
+// Where a program learns of Ctrl+C: a signal handler on POSIX, where set() must be
+// async-signal-safe, and a console control handler on Windows. One case with one name on
+// both, as every case has.
+//
+// On Windows the handler is registered for real, but the event is not sent with
+// GenerateConsoleCtrlEvent: it goes to every process attached to the console (CTest's own,
+// on Windows) and does not reach a process without a console under Wine. Windows delivers it
+// by starting a new thread in the process that runs the registered handlers; this test does
+// just that.
+TEST_CASE("A user event set from a signal or console control handler ends a blocked wait",
           "[conformance][user_event]") {
   evsel::user_event e;
   evsel::poller poller;
   REQUIRE_FALSE(poller.add(e, &e));
+#if defined(_WIN32)
+  console_event = &e;
+  REQUIRE(SetConsoleCtrlHandler(set_from_console_handler, TRUE) != 0);
+  std::atomic<BOOL> handled{FALSE};
+  std::thread control([&handled] {
+    std::this_thread::sleep_for(ms(100));
+    handled = set_from_console_handler(CTRL_BREAK_EVENT);
+  });
+  const one_wait w = wait_once(poller);
+  control.join();
+  SetConsoleCtrlHandler(set_from_console_handler, FALSE);
+  console_event = nullptr;
+  CHECK(handled.load() == TRUE);
+  check_ended_early(w, &e, event::user);
+#else
   sigusr1_sets handler(e);
   const pthread_t waiting_thread = pthread_self();
   std::thread sender;
@@ -123,44 +160,5 @@ TEST_CASE("A user event set from a POSIX signal handler ends a blocked wait",
   if (sender.joinable()) sender.join();
   check_ended_early(w, &e, event::user);
   CHECK(e.is_set());
-}
 #endif
-
-#if defined(_WIN32)
-namespace {
-std::atomic<evsel::user_event*> console_event{nullptr};
-
-BOOL WINAPI set_from_console_handler(DWORD type) {
-  if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
-  evsel::user_event* e = console_event.load();
-  if (e == nullptr) return FALSE;
-  (void)e->set();
-  return TRUE;  // handled: the default handler would end the process
 }
-}  // namespace
-
-// Windows only: the console control handler is where a Windows program learns of Ctrl+C.
-// The handler is registered for real, but the event is not sent with GenerateConsoleCtrlEvent:
-// it goes to every process attached to the console (CTest's own, on Windows) and does not
-// reach a process without a console under Wine. Windows delivers it by starting a new thread
-// in the process that runs the registered handlers; this test does just that.
-TEST_CASE("A user event set from a console control handler ends a blocked wait",
-          "[conformance][user_event]") {
-  evsel::user_event e;
-  evsel::poller poller;
-  REQUIRE_FALSE(poller.add(e, &e));
-  console_event = &e;
-  REQUIRE(SetConsoleCtrlHandler(set_from_console_handler, TRUE) != 0);
-  std::atomic<BOOL> handled{FALSE};
-  std::thread control([&handled] {
-    std::this_thread::sleep_for(ms(100));
-    handled = set_from_console_handler(CTRL_BREAK_EVENT);
-  });
-  const one_wait w = wait_once(poller);
-  control.join();
-  SetConsoleCtrlHandler(set_from_console_handler, FALSE);
-  console_event = nullptr;
-  CHECK(handled.load() == TRUE);
-  check_ended_early(w, &e, event::user);
-}
-#endif
