@@ -165,6 +165,10 @@ void engine::detach(registration& r) noexcept {
 void engine::detach_source(registration& r) noexcept {
   timed_.cancel(r.expiry);
   timed_.cancel(r.idle_check);
+  if (r.moved) {
+    unlink(moved_, r, &registration::moved_next);
+    r.moved = false;
+  }
   switch (r.kind) {
     case source_kind::socket:
       end_rest(r);

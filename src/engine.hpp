@@ -100,9 +100,14 @@ class engine {
   void schedule(timed_entry& e, std::chrono::steady_clock::time_point due) noexcept;
   void reschedule_timer(registration& r) noexcept;
   void note_data_moved(registration& r) noexcept;
+  // Dates the moves noted since the last call at `now`, a reading taken after them.
+  void date_moves(std::chrono::steady_clock::time_point now) noexcept;
   void take_back_timeout(registration& r, timeout_cause cause) noexcept;
+  // Whether anything may have come due since `entered`, when the wait last read the clock.
+  bool may_be_due(run_status status, std::chrono::steady_clock::time_point entered) const noexcept;
   void expire_due() noexcept;
-  std::chrono::milliseconds until_first_due(std::chrono::milliseconds left) const noexcept;
+  std::chrono::milliseconds until_first_due(
+      std::chrono::milliseconds left, std::chrono::steady_clock::time_point now) const noexcept;
 
   static constexpr std::chrono::milliseconds first_accept_rest{50};
   static constexpr std::chrono::milliseconds longest_accept_rest{1000};
@@ -129,6 +134,7 @@ class engine {
   bool blocked_waiter_ = false;      // a wait is inside backend_->run
   registration* resting_ = nullptr;  // listeners resting (registration::resting_next)
   timer_queue timed_;
+  registration* moved_ = nullptr;  // moved data since the last date_moves (moved_next)
 };
 
 // Held for the duration of a call on a socket, user event or timer: the lock of the poller it

@@ -6,6 +6,7 @@
 #include <evsel/error.hpp>
 
 #include "engine.hpp"
+#include "intrusive_list.hpp"
 #include "misuse.hpp"
 
 namespace evsel::detail {
@@ -73,11 +74,24 @@ void engine::reschedule_timer(registration& r) noexcept {
 }
 
 void engine::note_data_moved(registration& r) noexcept {
-  if (r.idle_period == std::chrono::milliseconds::zero()) return;
-  // Only the time is noted: the queue keeps the old check, which finds the period restarted
-  // and moves itself (expire_due). A check that already fired starts the next period.
-  r.last_moved = clock::now();
-  if (!r.idle_check.queued()) schedule(r.idle_check, r.last_moved + r.idle_period);
+  if (r.idle_period == std::chrono::milliseconds::zero() || r.moved) return;
+  // No clock read here: every recv and send would pay for one. The next reading the wait
+  // takes dates the move (date_moves), late by the time until then, never early.
+  r.moved = true;
+  push_front(moved_, r, &registration::moved_next);
+}
+
+void engine::date_moves(clock::time_point now) noexcept {
+  while (registration* r = moved_) {
+    moved_ = r->moved_next;
+    r->moved_next = nullptr;
+    r->moved = false;
+    if (r->idle_period == std::chrono::milliseconds::zero()) continue;  // turned off since
+    r->last_moved = now;
+    // A check that already fired starts the next period; one still queued finds the period
+    // restarted when it comes due (expire_due) and moves itself.
+    if (!r->idle_check.queued()) schedule(r->idle_check, now + r->idle_period);
+  }
 }
 
 void engine::take_back_timeout(registration& r, timeout_cause cause) noexcept {
@@ -85,8 +99,17 @@ void engine::take_back_timeout(registration& r, timeout_cause cause) noexcept {
   if (r.timeout_causes == no_cause) poller_core::clear(*r.socket, event::timeout);
 }
 
+bool engine::may_be_due(run_status status, clock::time_point entered) const noexcept {
+  // A block that ended by its timeout most likely reached the first due time; one that
+  // ended for I/O before it is looked at by the next wait, whose reading comes first (at
+  // most one wait late, never early). Moves must be dated before their checks are read.
+  return status == run_status::timeout || moved_ != nullptr ||
+         (!timed_.empty() && timed_.first().due <= entered);
+}
+
 void engine::expire_due() noexcept {
   const clock::time_point now = clock::now();
+  date_moves(now);
   while (!timed_.empty() && timed_.first().due <= now) {
     timed_entry& e = timed_.first();
     timed_.pop();
@@ -114,9 +137,9 @@ void engine::expire_due() noexcept {
   }
 }
 
-std::chrono::milliseconds engine::until_first_due(std::chrono::milliseconds left) const noexcept {
+std::chrono::milliseconds engine::until_first_due(std::chrono::milliseconds left,
+                                                  clock::time_point now) const noexcept {
   const clock::time_point first = timed_.first().due;
-  const clock::time_point now = clock::now();
   // Rounded up to what the backend can wait, so that a record never comes early and the
   // wait does not end just before the due time and spin meanwhile.
   const auto until = first <= now ? std::chrono::milliseconds::zero()

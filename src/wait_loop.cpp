@@ -73,12 +73,19 @@ std::size_t engine::wait(ready_record* out,
       if (left < std::chrono::milliseconds::zero()) left = std::chrono::milliseconds::zero();
     }
     if (resting_ != nullptr) left = until_first_rest_ends(left);
-    if (!timed_.empty()) left = until_first_due(left);
+    // One clock reading per round serves the timer queue: it dates the moves of idle
+    // timeouts and bounds the block.
+    const bool timing = !timed_.empty() || moved_ != nullptr;
+    const clock::time_point entered = timing ? clock::now() : clock::time_point{};
+    if (timing) {
+      date_moves(entered);
+      if (!timed_.empty()) left = until_first_due(left, entered);
+    }
     blocked_waiter_ = true;
     const run_status status = backend_->run(left, ec, held);
     blocked_waiter_ = false;
     if (resting_ != nullptr) end_due_rests();
-    if (!timed_.empty()) expire_due();
+    if (timing && may_be_due(status, entered)) expire_due();
     if (detached_ != nullptr) free_released();
     // A wake is never swallowed: reported by this wait's 0 if it has no records, otherwise
     // kept for the next wait, which returns 0 at once (records come first, and neither
