@@ -166,7 +166,9 @@ void engine::detach_source(registration& r) noexcept {
   timed_.cancel(r.expiry);
   timed_.cancel(r.idle_check);
   if (r.moved) {
-    unlink(moved_, r, &registration::moved_next);
+    (r.moved_prev != nullptr ? r.moved_prev->moved_next : moved_) = r.moved_next;
+    if (r.moved_next != nullptr) r.moved_next->moved_prev = r.moved_prev;
+    r.moved_prev = r.moved_next = nullptr;
     r.moved = false;
   }
   switch (r.kind) {

@@ -81,13 +81,14 @@ struct registration {
   // Timer: its next expiry. Socket: its deadline.
   timed_entry expiry;
   // Socket: when its idle timeout is next looked at; idle_period zero means none. Moving
-  // data only puts the registration on the engine's list of moved ones (moved_next), once
+  // data only puts the registration on the engine's list of moved ones (moved_prev/next), once
   // per wait; the engine dates the moves with the next clock reading it makes anyway, which
   // is never before them (last_moved), so a restart costs no clock read and no queue update.
   timed_entry idle_check;
   std::chrono::milliseconds idle_period{0};
   std::chrono::steady_clock::time_point last_moved{};
   bool moved = false;  // on the engine's list of moved registrations
+  registration* moved_prev = nullptr;
   registration* moved_next = nullptr;
   std::uint8_t timeout_causes = no_cause;  // timeout_cause bits of a recorded timeout
 

@@ -6,7 +6,6 @@
 #include <evsel/error.hpp>
 
 #include "engine.hpp"
-#include "intrusive_list.hpp"
 #include "misuse.hpp"
 
 namespace evsel::detail {
@@ -78,12 +77,16 @@ void engine::note_data_moved(registration& r) noexcept {
   // No clock read here: every recv and send would pay for one. The next reading the wait
   // takes dates the move (date_moves), late by the time until then, never early.
   r.moved = true;
-  push_front(moved_, r, &registration::moved_next);
+  r.moved_prev = nullptr;
+  r.moved_next = moved_;
+  if (moved_ != nullptr) moved_->moved_prev = &r;
+  moved_ = &r;
 }
 
 void engine::date_moves(clock::time_point now) noexcept {
   while (registration* r = moved_) {
     moved_ = r->moved_next;
+    if (moved_ != nullptr) moved_->moved_prev = nullptr;
     r->moved_next = nullptr;
     r->moved = false;
     if (r->idle_period == std::chrono::milliseconds::zero()) continue;  // turned off since

@@ -252,6 +252,36 @@ TEST_CASE("remove ends the deadline and the idle timeout", "[conformance][deadli
   CHECK(collect(poller, ms(600)).empty());
 }
 
+// Sockets that moved data wait, between two waits, for their move to be dated (T8); one
+// removed or closed meanwhile must leave the others' idle timeouts whole.
+TEST_CASE(
+    "Removing and closing sockets whose moves are not yet dated leaves the others' idle timeouts",
+    "[conformance][deadline]") {
+  tcp_pair pairs[4] = {make_tcp_pair(), make_tcp_pair(), make_tcp_pair(), make_tcp_pair()};
+  evsel::poller poller;
+  for (tcp_pair& p : pairs) {
+    REQUIRE_FALSE(poller.add(p.server, event::read, &p.server));
+    REQUIRE_FALSE(poller.set_idle_timeout(p.server, ms(300)));
+  }
+  for (tcp_pair& p : pairs) send_all(p.client, "x");
+  std::this_thread::sleep_for(settle_window);
+  char byte = 0;
+  std::error_code ec;
+  // All four move data with no wait in between, then the first and the third leave.
+  for (tcp_pair& p : pairs) CHECK(p.server.recv(&byte, 1, ec) == 1);
+  REQUIRE_FALSE(poller.remove(pairs[0].server));
+  REQUIRE_FALSE(pairs[2].server.close());
+  // Their period runs from the recv: nothing in the first 200 ms of 300, then one each.
+  CHECK(collect(poller, ms(200)).empty());
+  const std::vector<evsel::ready_record> seen = collect(poller, ms(800));
+  for (const int left : {1, 3}) {
+    INFO("socket " << left);
+    CHECK(count_for(seen, &pairs[left].server, event::timeout) == 1);
+  }
+  CHECK(count_for(seen, &pairs[0].server) == 0);
+  CHECK(count_for(seen, &pairs[2].server) == 0);
+}
+
 TEST_CASE("Deadline and idle timeout misuse: not registered, negative, closed",
           "[conformance][deadline][errors]") {
   tcp_pair pair = make_tcp_pair();
