@@ -107,7 +107,9 @@ class backend {
   std::vector<pollfd> looks_;
   std::size_t attached_ = 0;
   boost::asio::steady_timer long_block_{io_};
-  unsigned long_block_ends_ = 0;  // handlers of long_block_ run, aborted or expired
+  unsigned long_block_ends_ = 0;   // handlers of long_block_ run, aborted or expired
+  bool long_block_armed_ = false;  // its wait is on, until long_block_until_
+  std::chrono::steady_clock::time_point long_block_until_{};
   std::atomic<bool> wake_pending_{false};
   bool nudge_pending_ = false;  // guarded by the engine's lock
   bool woken_ = false;          // a wake handler ran: the next run reports it

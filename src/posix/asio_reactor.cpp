@@ -43,7 +43,7 @@ run_status backend::run(std::chrono::milliseconds timeout,
     constexpr std::size_t most_per_run = 4096;
     const unsigned block_ends = long_block_ends_;
     for (std::size_t more = 0; more < most_per_run && io_.poll_one() != 0; ++more) ++handled;
-    handled -= long_block_ends_ - block_ends;  // cancelled long blocks are not progress
+    handled -= long_block_ends_ - block_ends;  // nor is a long block's end here
   } catch (const boost::system::system_error& e) {
     ec = to_std(e.code());
   } catch (const std::bad_alloc&) {
@@ -60,16 +60,24 @@ run_status backend::run(std::chrono::milliseconds timeout,
 std::size_t backend::run_one_long(std::chrono::milliseconds timeout) {
   // Asio's run_one_for wakes up every second to look at the clock, which would make a far
   // timer or deadline cost a system call a second; a timer of the reactor's own blocks in
-  // one go. Only for long blocks: arming and cancelling it costs two timerfd calls.
-  const unsigned expired_before = long_block_ends_;
-  long_block_.expires_after(timeout);
-  long_block_.async_wait([this](const boost::system::error_code&) { ++long_block_ends_; });
-  std::size_t handled = io_.run_one();
-  if (long_block_ends_ == expired_before) {
-    long_block_.cancel();  // its aborted handler runs with the others (or in a later run)
-  } else {
-    --handled;  // the block's end is not progress
+  // one go. Arming it costs a timerfd call, so it stays armed across waits and is moved only
+  // when a block must end sooner than it by more than a millisecond (a deadline's block is
+  // the same from wait to wait, give or take the rounding). One that fires too soon ends
+  // the block early, and the engine blocks again: never a record early, at most a spurious
+  // wake.
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  if (!long_block_armed_ || long_block_until_ > until + std::chrono::milliseconds(1)) {
+    long_block_.expires_at(until);  // cancels the earlier wait, whose handler still runs
+    long_block_.async_wait([this](const boost::system::error_code& ec) {
+      ++long_block_ends_;
+      if (!ec) long_block_armed_ = false;
+    });
+    long_block_armed_ = true;
+    long_block_until_ = until;
   }
+  const unsigned ends_before = long_block_ends_;
+  std::size_t handled = io_.run_one();
+  handled -= long_block_ends_ - ends_before;  // the block's end is not progress
   return handled;
 }
 
