@@ -35,17 +35,10 @@ registration* backend::make_registration() noexcept {
 
 std::error_code backend::attach(registration& base) noexcept {
   auto& r = static_cast<win_registration&>(base);
-  if (const std::error_code ec = reserve_room(attached_ + 1)) return ec;
-  std::error_code ec;
-  r.watched = take_watch(ec);
-  if (r.watched == nullptr) return ec;
-  {
-    std::lock_guard<std::mutex> hold(signalled_lock_);
-    r.watched->owner = &r;
-  }
+  std::error_code ec = lend_watch(r);
+  if (ec) return ec;
   if ((ec = select(r))) {
-    free_watch(*r.watched);
-    r.watched = nullptr;
+    give_back_watch(r);
     return ec;
   }
   SetThreadpoolWait(r.watched->waiter, r.watched->event, nullptr);
@@ -63,27 +56,14 @@ std::error_code backend::update(registration& base) noexcept {
 
 void backend::detach(registration& base) noexcept {
   auto& r = static_cast<win_registration&>(base);
-  if (r.kind == source_kind::user_event) {
-    detach_user(r);
-    return;
+  if (r.kind == source_kind::socket) {
+    // Cancel the association before the socket can be closed and its handle value reused
+    // (G13). What the kernel recorded stays with the socket, as on every backend.
+    WSAEventSelect(r.socket->handle, nullptr, 0);
+    stop_looking_at(r);
   }
-  // Cancel the association before the socket can be closed and its handle value reused
-  // (G13). What the kernel recorded stays with the socket, as on every backend.
-  WSAEventSelect(r.socket->handle, nullptr, 0);
-  stop_looking_at(r);
-  // After free_watch no callback queues r again.
-  free_watch(*r.watched);
-  r.watched = nullptr;
-  unqueue_signalled(r);
+  give_back_watch(r);  // a user event's handle belongs to the user_event
   --attached_;
-}
-
-void backend::unqueue_signalled(win_registration& r) noexcept {
-  std::lock_guard<std::mutex> hold(signalled_lock_);
-  if (r.signalled) {
-    signalled_.erase(std::find(signalled_.begin(), signalled_.end(), &r));
-    r.signalled = false;
-  }
 }
 
 run_status backend::run(std::chrono::milliseconds timeout,

@@ -67,9 +67,10 @@ class backend {
   void record_read_if_queued(win_registration& r) noexcept;
   bool record_accept_if_queued(win_registration& r) noexcept;
   void arm_user_wait(win_registration& r) noexcept;
-  void detach_user(win_registration& r) noexcept;
-  void unqueue_signalled(win_registration& r) noexcept;
-  // Event objects and their thread-pool waits (win_watches.cpp).
+  // Event objects and their thread-pool waits (win_watches.cpp). A registration borrows a
+  // pooled watch for its lifetime (lend_watch) and returns it on detach (give_back_watch).
+  std::error_code lend_watch(win_registration& r) noexcept;
+  void give_back_watch(win_registration& r) noexcept;
   void queue_signalled(watch& w) noexcept;
   watch* take_watch(std::error_code& ec) noexcept;
   void free_watch(watch& w) noexcept;

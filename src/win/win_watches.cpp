@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // evsel: the native backend's event objects and thread-pool waits, and the list of sockets
 // whose event was set.
+#include <algorithm>
 #include <mutex>
 #include <new>
 
@@ -48,6 +49,27 @@ void backend::free_watch(watch& w) noexcept {
   WSAResetEvent(w.event);
   w.next_free = free_watches_;
   free_watches_ = &w;
+}
+
+std::error_code backend::lend_watch(win_registration& r) noexcept {
+  if (const std::error_code ec = reserve_room(attached_ + 1)) return ec;
+  std::error_code ec;
+  r.watched = take_watch(ec);
+  if (r.watched == nullptr) return ec;
+  std::lock_guard<std::mutex> hold(signalled_lock_);
+  r.watched->owner = &r;
+  return {};
+}
+
+void backend::give_back_watch(win_registration& r) noexcept {
+  // After free_watch no callback queues r again; one queued already is taken off.
+  free_watch(*r.watched);
+  r.watched = nullptr;
+  std::lock_guard<std::mutex> hold(signalled_lock_);
+  if (r.signalled) {
+    signalled_.erase(std::find(signalled_.begin(), signalled_.end(), &r));
+    r.signalled = false;
+  }
 }
 
 std::error_code backend::reserve_room(std::size_t sockets) noexcept {
