@@ -85,7 +85,7 @@ cmd_test() {
     -DEVSEL_BUILD_EXAMPLES=OFF \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer -DBOOST_ASIO_DISABLE_FENCED_BLOCK" \
     >/dev/null
-  cmake --build "$build/tsan" -j "$jobs" --target evsel_conformance
+  cmake --build "$build/tsan" -j "$jobs" --target evsel_conformance evsel_wsa
   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     "$build/tsan/tests/evsel_conformance" "[threads],[wake],[user_event],[timer],[deadline]" \
     >"$build/tsan/threads.log" 2>&1 || {
@@ -93,6 +93,14 @@ cmd_test() {
     die "the threaded cases failed under ThreadSanitizer"
   }
   printf 'bookworm linux/asio+tsan: %s\n' "$(grep -E '^(All tests passed|test cases)' "$build/tsan/threads.log")" |
+    tee -a "$summary"
+  # The Winsock layer is threads throughout (its pump, and waits from several threads).
+  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$build/tsan/tests/wsa/evsel_wsa" \
+    >"$build/tsan/wsa.log" 2>&1 || {
+    tail -n 100 "$build/tsan/wsa.log" >&2
+    die "the Winsock layer's suite failed under ThreadSanitizer"
+  }
+  printf 'bookworm linux/asio+tsan, evsel-wsa: %s\n' "$(grep -E '^(All tests passed|test cases)' "$build/tsan/wsa.log")" |
     tee -a "$summary"
 
   stage "bookworm: Linux, libFuzzer on the FD_* reference model and on the chat input path (clang, ASan+UBSan)"

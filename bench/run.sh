@@ -20,6 +20,9 @@
 #                       Linux and, unless --no-wine, under Wine
 #   --timer-bench       also run evsel-timer-bench (timers, expiries, idle timeouts), likewise
 #                       (--smoke runs it briefly)
+#   --wsa-bench         also run evsel-wsa-bench (Winsock through evsel-wsa against evsel on
+#                       Linux; the real ws2_32 against evsel's native backend under Wine),
+#                       likewise
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="${EVSEL_BUILD_DIR:-$top/build}"
@@ -27,7 +30,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # shellcheck source=scripts/lib.sh
 . "$top/scripts/lib.sh"
 
-reps=5 duration=2 warmup=0.5 smoke=0 wine=1 linux=1 idle_bench=0 timer_bench=0
+reps=5 duration=2 warmup=0.5 smoke=0 wine=1 linux=1 idle_bench=0 timer_bench=0 wsa_bench=0
 linux_build="" mingw_build="" out="$build/bench"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --out) out=${2:?}; shift ;;
     --idle-bench) idle_bench=1 ;;
     --timer-bench) timer_bench=1 ;;
+    --wsa-bench) wsa_bench=1 ;;
     *) die "unknown option $1 (see the comment at the top of bench/run.sh)" ;;
   esac
   shift
@@ -57,7 +61,7 @@ mkdir -p "$out"
 # --- builds -------------------------------------------------------------------------------
 linux_targets=(evsel-echo-server evsel-chat-server evsel-chat-load evsel-bench-load
   evsel-bench-epoll-echo evsel-bench-asio-echo evsel-bench-epoll-chat evsel-idle-bench
-  evsel-timer-bench)
+  evsel-timer-bench evsel-wsa-bench)
 if [ -z "$linux_build" ]; then
   linux_build="$build/bench-linux"
   say "Release build (Linux)"
@@ -75,6 +79,7 @@ if [ $wine = 1 ]; then
   mingw_targets=(evsel-echo-server evsel-bench-wsapoll-echo evsel-bench-wsawait-echo)
   [ $idle_bench = 1 ] && mingw_targets+=(evsel-idle-bench)
   [ $timer_bench = 1 ] || [ $smoke = 1 ] && mingw_targets+=(evsel-timer-bench)
+  [ $wsa_bench = 1 ] || [ $smoke = 1 ] && mingw_targets+=(evsel-wsa-bench)
   cmake --build "$mingw_build" -j "$jobs" --target "${mingw_targets[@]}" >/dev/null
 fi
 bin="$linux_build"
@@ -535,6 +540,13 @@ if [ $smoke = 1 ]; then
 elif [ $timer_bench = 1 ]; then
   in_process timer-bench "Timers, deadlines, idle timeouts" \
     "--cycles 20000 --repetitions 7 --seconds 3" "--cycles 2000 --repetitions 3 --seconds 3"
+fi
+if [ $smoke = 1 ]; then
+  in_process wsa-bench "Winsock on evsel-wsa and evsel" "--rounds 200 --repetitions 1" \
+    "--rounds 100 --repetitions 1"
+elif [ $wsa_bench = 1 ]; then
+  in_process wsa-bench "Winsock on evsel-wsa and evsel" "--rounds 20000 --repetitions 7" \
+    "--rounds 2000 --repetitions 3"
 fi
 
 say "Results"

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# evsel: install rules: headers, the library, the CMake package (evsel::evsel) and evsel.pc.
+# evsel: install rules: headers, the libraries, the CMake package (evsel::evsel, evsel::wsa)
+# and evsel.pc (evsel-wsa.pc).
 include(CMakePackageConfigHelpers)
 
 set(EVSEL_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/evsel"
@@ -14,6 +15,19 @@ install(TARGETS evsel EXPORT evsel-targets
 install(DIRECTORY include/evsel DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES ${PROJECT_BINARY_DIR}/export/evsel/export.hpp
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/evsel)
+
+# evsel-wsa (POSIX): its headers keep a directory of their own, since <winsock2.h> must
+# never be found by a program that did not ask for the layer.
+if(TARGET evsel-wsa)
+  install(TARGETS evsel-wsa EXPORT evsel-targets
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT development
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(DIRECTORY include/evsel-wsa DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  set(EVSEL_INSTALLED_WSA ON)
+else()
+  set(EVSEL_INSTALLED_WSA OFF)
+endif()
 
 install(EXPORT evsel-targets NAMESPACE evsel:: DESTINATION ${EVSEL_INSTALL_CMAKEDIR})
 # What the config file needs to know about this build: a static library built on the Asio
@@ -58,3 +72,7 @@ if(NOT BUILD_SHARED_LIBS)
 endif()
 configure_file(cmake/evsel.pc.in ${PROJECT_BINARY_DIR}/package/evsel.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/package/evsel.pc DESTINATION ${EVSEL_INSTALL_PKGCONFIGDIR})
+if(EVSEL_INSTALLED_WSA)
+  configure_file(cmake/evsel-wsa.pc.in ${PROJECT_BINARY_DIR}/package/evsel-wsa.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/package/evsel-wsa.pc DESTINATION ${EVSEL_INSTALL_PKGCONFIGDIR})
+endif()

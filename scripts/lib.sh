@@ -66,7 +66,7 @@ run_suites() {
     return $status
   fi
   local counts="" all=0
-  for suite in conformance unit chat_unit chat chat-stress stress; do
+  for suite in conformance unit chat_unit chat chat-stress stress wsa; do
     local total
     total=$(ctest --test-dir "$dir" -N -L "^$suite(-wine-deviation)?\$" | sed -n 's/^Total Tests: //p')
     # An empty discovery (an exe that did not start) must fail, not pass quietly.

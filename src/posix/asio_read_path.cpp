@@ -77,6 +77,12 @@ void backend::plan_read_wait(asio_registration& r) noexcept {
       // look overtook still stands and serves. Listeners and UDP sockets wait at once.
       if (reads_by_look(*r.socket) && !r.waiting[wait_read]) {
         list_for_look(r, input_state::look_due);
+        // A call on another thread while a run blocks: the look must not wait for an
+        // arrival to end that block, since none may come. The end of the stream can have
+        // arrived while data was still queued, and the edge-triggered reactor reported it
+        // then; the recv that took the last bytes makes the close due, and only a look
+        // finds it.
+        if (run_blocked_) nudge();
       } else {
         start_wait(r, wait_read);
       }

@@ -284,6 +284,33 @@ TEST_CASE("Data after a recv made while another thread waits ends that wait",
   CHECK(waiter.waited_ms.load() < 2500);
 }
 
+// The end of the stream came while data was still queued, so nothing new will arrive: the
+// recv on another thread that takes the last bytes is the only thing that can make the
+// blocked wait look again, and the close is due from that moment (rule 5).
+TEST_CASE("A recv made while another thread waits that takes the data before a close ends that wait with close",
+          "[conformance][threads]") {
+  tcp_pair pair = make_tcp_pair();
+  evsel::poller poller;
+  REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
+  send_all(pair.client, "last words");
+  REQUIRE_FALSE(pair.client.close());
+  {
+    event_log log(poller);
+    REQUIRE(log.next(&pair.server).occurred == event::read);  // close is held: data unread
+  }
+  std::this_thread::sleep_for(100ms);  // the end of the stream has arrived by now
+  blocked_wait waiter(poller);
+  std::this_thread::sleep_for(200ms);  // the waiter is blocked by now
+  char buffer[64];
+  std::error_code ec;
+  CHECK(pair.server.recv(buffer, sizeof buffer, ec) == 10);  // less than asked: all of it
+  CHECK_FALSE(ec);
+  waiter.join();
+  INFO("the wait returned after " << waiter.waited_ms.load() << " ms");
+  CHECK((waiter.got.load() & static_cast<unsigned>(event::close)) != 0);
+  CHECK(waiter.waited_ms.load() < 2500);
+}
+
 // Waits on one poller take turns; the time spent waiting for the turn counts against the
 // timeout, so a wait never lasts much longer than asked once its turn comes.
 TEST_CASE("A wait that waited for its turn still ends by its own deadline",

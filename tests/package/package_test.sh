@@ -93,6 +93,10 @@ if [ "$platform" = linux ] && [ "$shared" = ON ]; then
   [ -z "$leaked" ] || die "the shared library exports more than evsel's API: $leaked"
   readelf -d "$prefix"/lib/libevsel.so | grep -q "SONAME.*libevsel.so.0.1" ||
     die "the shared library has no SONAME libevsel.so.0.1"
+  # The Winsock layer exports its functions under evsel_wsa_ names, never libc's.
+  leaked=$(nm -D --defined-only "$prefix"/lib/libevsel-wsa.so | awk '{print $3}' |
+    grep -v -E '^(evsel_wsa_[a-zA-Z_0-9]+|EVSEL_WSA_[0-9_.]+)$' || true)
+  [ -z "$leaked" ] || die "libevsel-wsa.so exports more than its evsel_wsa_ functions: $leaked"
 fi
 if [ "$platform" = mingw ] && [ "$shared" = ON ]; then
   # A DLL exports what is marked for export: evsel's API (namespace evsel, mangled 5evsel).
@@ -114,6 +118,8 @@ package_args=(-DCMAKE_PREFIX_PATH="$prefix")
 quietly cmake -S "$here/find_package" -B "$work/find_package" "${cmake_args[@]}" "${package_args[@]}"
 quietly cmake --build "$work/find_package"
 run_consumer find_package "$work/find_package/evsel-package-consumer$exe" "$library_dir"
+[ "$platform" = mingw ] ||
+  run_consumer "find_package wsa" "$work/find_package/evsel-wsa-package-consumer" "$library_dir"
 
 # 3. pkg-config, with nothing but the compiler and the flags evsel.pc gives.
 flags=$(PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" pkg-config --cflags --libs evsel) ||
@@ -126,6 +132,17 @@ mkdir -p "$work/pkg-config"
 quietly "${cxx[@]}" -std=c++17 -O2 "$here/consumer.cpp" -o "$work/pkg-config/evsel-package-consumer$exe" \
   $flags "${link_args[@]}"
 run_consumer pkg-config "$work/pkg-config/evsel-package-consumer$exe" "$library_dir"
+if [ "$platform" = linux ]; then
+  # The layer from C: compiled by the C compiler, linked by the C++ driver (evsel is C++).
+  flags=$(PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" pkg-config --cflags --libs evsel-wsa) ||
+    die "pkg-config does not know evsel-wsa"
+  # shellcheck disable=SC2086  # the flags are words on purpose
+  quietly gcc -std=c11 -O2 -c "$here/wsa_consumer.c" -o "$work/pkg-config/wsa_consumer.o" \
+    $(PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" pkg-config --cflags evsel-wsa)
+  # shellcheck disable=SC2086
+  quietly g++ "$work/pkg-config/wsa_consumer.o" -o "$work/pkg-config/evsel-wsa-package-consumer" $flags
+  run_consumer "pkg-config wsa" "$work/pkg-config/evsel-wsa-package-consumer" "$library_dir"
+fi
 
 # 4. add_subdirectory on the source tree.
 quietly cmake -S "$here/subdirectory" -B "$work/subdirectory" "${cmake_args[@]}" \
@@ -133,3 +150,6 @@ quietly cmake -S "$here/subdirectory" -B "$work/subdirectory" "${cmake_args[@]}"
 quietly cmake --build "$work/subdirectory" -j "$jobs"
 run_consumer add_subdirectory "$work/subdirectory/evsel-package-consumer$exe" \
   "$work/subdirectory/evsel"
+[ "$platform" = mingw ] ||
+  run_consumer "add_subdirectory wsa" "$work/subdirectory/evsel-wsa-package-consumer" \
+    "$work/subdirectory/evsel:$work/subdirectory/evsel/src/wsa"

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// evsel-wsa: WSAStartup/WSACleanup and the per-thread last error.
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "wsa_pump.hpp"
+#include "wsa_runtime.hpp"
+
+namespace evsel::wsa {
+
+namespace {
+thread_local int thread_last_error = 0;
+}  // namespace
+
+runtime& the_runtime() noexcept {
+  static runtime* const rt = new runtime;
+  return *rt;
+}
+
+int check_started() noexcept {
+  return the_runtime().startups.load(std::memory_order_acquire) > 0 ? 0 : code::not_initialised;
+}
+
+int last_error() noexcept { return thread_last_error; }
+
+void set_last_error(int code) noexcept { thread_last_error = code; }
+
+int startup() noexcept {
+  runtime& rt = the_runtime();
+  const std::lock_guard<std::mutex> lock(rt.mutex);
+  rt.startups.fetch_add(1, std::memory_order_acq_rel);
+  return 0;
+}
+
+// The last WSACleanup closes what is open, as Windows does ("sockets open when WSACleanup
+// is called are reset and deallocated"), and stops the pump; event objects stay (they are
+// not Winsock's on Windows either).
+int cleanup() noexcept {
+  runtime& rt = the_runtime();
+  std::unique_ptr<pump> stopping;
+  std::vector<entry_ptr> closing;
+  {
+    const std::lock_guard<std::mutex> lock(rt.mutex);
+    if (rt.startups.load(std::memory_order_acquire) == 0) return code::not_initialised;
+    if (rt.startups.fetch_sub(1, std::memory_order_acq_rel) > 1) return 0;
+    closing.reserve(rt.sockets.size());
+    for (const auto& [handle, entry] : rt.sockets) closing.push_back(entry);
+    for (const entry_ptr& entry : closing) retire_socket_locked(rt, entry);
+    stopping = std::move(rt.pumping);
+  }
+  // Outside the lock: the pump takes it to deliver what its last wait returned.
+  if (stopping != nullptr) stopping->stop();
+  return 0;
+}
+
+}  // namespace evsel::wsa

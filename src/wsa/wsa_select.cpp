@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// evsel-wsa: WSAEventSelect and WSAEnumNetworkEvents.
+//
+// evsel's poller already keeps Windows' rules (what is recorded when, once until
+// re-enabled, what survives re-selection); the pump moves what it reports into the
+// socket's Winsock record. Both calls below hold the runtime lock, which the pump holds
+// while it adds to a record and signals: so enumerating and resetting the event object
+// happen in one step, and nothing recorded between the two can be lost.
+#include <mutex>
+#include <new>
+
+#include "wsa_pump.hpp"
+#include "wsa_runtime.hpp"
+
+namespace evsel::wsa {
+
+int event_select(socket_handle s, event_handle e, event mask) noexcept {
+  if (const int code = check_started()) return code;
+  mask &= all_events;  // FD_QOS and the others Windows defines never occur here
+  std::shared_ptr<event_object> object;
+  if (e != nullptr) {
+    object = find_event(e);
+    if (object == nullptr) return code::invalid_argument;
+  } else if (mask != event::none) {
+    return code::invalid_argument;
+  }
+  runtime& rt = the_runtime();
+  try {
+    const std::lock_guard<std::mutex> lock(rt.mutex);
+    const auto it = rt.sockets.find(s);
+    if (it == rt.sockets.end()) return code::not_socket;
+    socket_entry& entry = *it->second;
+    if (mask == event::none) {
+      // Deselection: evsel keeps what was recorded and what is disabled on the socket
+      // itself, so a later selection continues where this one stopped (mask 0 and back).
+      if (entry.registered) (void)rt.pumping->poller().remove(entry.sock);
+      entry.registered = false;
+    } else {
+      evsel::poller& p = pump_locked(rt).poller();
+      const std::error_code ec = entry.registered
+                                     ? p.modify(entry.sock, mask)
+                                     : p.add(entry.sock, mask, reinterpret_cast<void*>(s));
+      if (ec) return to_wsa(ec);
+      entry.registered = true;
+      if (entry.proto == protocol::udp) entry.bound = true;  // evsel binds it to register it
+    }
+    // "WSAEventSelect automatically sets socket s to nonblocking mode, regardless of the
+    // value of lNetworkEvents."
+    entry.blocking.store(false);
+    entry.mask = mask;
+    entry.selected = std::move(object);
+    // Windows neither clears the record nor resets the old event object on re-selection;
+    // recorded bits the new mask selects signal the new one.
+    if (has_any(entry.recorded, mask) && entry.selected != nullptr) signal(*entry.selected);
+    return 0;
+  } catch (const std::bad_alloc&) {
+    return code::no_buffer_space;
+  } catch (const std::system_error&) {
+    return code::no_buffer_space;  // the pump's poller or thread could not be made
+  }
+}
+
+int enum_network_events(socket_handle s, event_handle e, event& occurred,
+                        int (&codes)[event_bit_count]) noexcept {
+  occurred = event::none;
+  for (int& c : codes) c = 0;
+  if (const int code = check_started()) return code;
+  std::shared_ptr<event_object> object;
+  if (e != nullptr) {
+    object = find_event(e);
+    if (object == nullptr) return code::invalid_argument;
+  }
+  runtime& rt = the_runtime();
+  const std::lock_guard<std::mutex> lock(rt.mutex);
+  const auto it = rt.sockets.find(s);
+  if (it == rt.sockets.end()) return code::not_socket;
+  socket_entry& entry = *it->second;
+  // Bits outside the current mask stay recorded for a later selection that includes them.
+  occurred = entry.recorded & entry.mask;
+  for (std::size_t i = 0; i < event_bit_count; ++i) {
+    if (!has_any(occurred, static_cast<event>(1U << i))) continue;
+    codes[i] = entry.codes[i];
+    entry.codes[i] = 0;
+  }
+  entry.recorded &= ~occurred;
+  if (object != nullptr) unsignal(*object);
+  return 0;
+}
+
+}  // namespace evsel::wsa

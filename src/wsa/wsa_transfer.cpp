@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// evsel-wsa: recv, send, recvfrom and sendto, blocking or not.
+#include <cstdint>
+#include <mutex>
+
+#include <evsel/error.hpp>
+
+#include "wsa_runtime.hpp"
+
+namespace evsel::wsa {
+
+namespace {
+
+// Windows takes a recorded FD_READ back when a recv leaves nothing to read before the
+// application enumerates it (evsel does the same with its own record, rule 2; this is the
+// copy the pump has already moved into the Winsock record).
+void take_back_read_if_drained(socket_entry& entry) noexcept {
+  const std::lock_guard<std::mutex> lock(the_runtime().mutex);
+  if (!has_any(entry.recorded, event::read)) return;
+  std::error_code ec;
+  if (entry.sock.available(ec) == 0 && !ec) {
+    entry.recorded &= ~event::read;
+    entry.codes[bit_index(event::read)] = 0;
+  }
+}
+
+// Runs `attempt` until it does not fail with would-block, waiting between tries while the
+// socket is in blocking mode (bounded by SO_RCVTIMEO/SO_SNDTIMEO when set).
+template <typename Attempt>
+int with_blocking(socket_entry& entry, readiness what, Attempt attempt) noexcept {
+  for (;;) {
+    std::error_code ec;
+    attempt(ec);
+    if (ec != errc::would_block || !entry.blocking.load()) return to_wsa(ec);
+    const int timeout = what == readiness::readable ? entry.receive_timeout_ms.load()
+                                                    : entry.send_timeout_ms.load();
+    if (const int waited = wait_ready(entry, what, timeout)) return waited;
+  }
+}
+
+}  // namespace
+
+int recv(socket_handle s, void* data, std::size_t size, message_flags flags,
+         std::size_t& received) noexcept {
+  received = 0;
+  int code = 0;
+  const entry_ptr entry = find_socket(s, code);
+  if (entry == nullptr) return code;
+  if (size == 0 && entry->proto == protocol::tcp) {
+    // Winsock answers a zero-length recv on a connection at once, with 0.
+    endpoint ignored;
+    std::error_code ec;
+    ignored = entry->sock.remote_endpoint(ec);
+    return to_wsa(ec);
+  }
+  code = with_blocking(*entry, readiness::readable, [&](std::error_code& ec) {
+    received = entry->sock.recv(data, size, ec, flags);
+  });
+  if (code == 0 && entry->proto == protocol::tcp && !has_flag(flags, message_flags::peek)) {
+    take_back_read_if_drained(*entry);
+  }
+  return code;
+}
+
+int send(socket_handle s, const void* data, std::size_t size, message_flags flags,
+         std::size_t& sent) noexcept {
+  sent = 0;
+  int code = 0;
+  const entry_ptr entry = find_socket(s, code);
+  if (entry == nullptr) return code;
+  const auto* bytes = static_cast<const std::uint8_t*>(data);
+  if (!entry->blocking.load() || entry->proto == protocol::udp) {
+    std::error_code ec;
+    sent = entry->sock.send(data, size, ec, flags);
+    return to_wsa(ec);
+  }
+  // A blocking send on a stream returns once everything is in the send buffer, as
+  // Winsock's does; an error after part of it went reports the part.
+  do {
+    std::size_t n = 0;
+    code = with_blocking(*entry, readiness::writable, [&](std::error_code& ec) {
+      n = entry->sock.send(bytes + sent, size - sent, ec, flags);
+    });
+    sent += n;
+    if (code != 0) return sent > 0 ? 0 : code;
+  } while (sent < size);
+  return 0;
+}
+
+int recv_from(socket_handle s, void* data, std::size_t size, endpoint& from,
+              std::size_t& received) noexcept {
+  received = 0;
+  int code = 0;
+  const entry_ptr entry = find_socket(s, code);
+  if (entry == nullptr) return code;
+  if (entry->proto == protocol::tcp) {
+    // Winsock ignores the address for a stream socket: recvfrom is recv there.
+    return recv(s, data, size, message_flags::none, received);
+  }
+  {
+    const std::lock_guard<std::mutex> lock(the_runtime().mutex);
+    if (!entry->bound) return code::invalid_argument;  // WSAEINVAL: recvfrom before bind
+  }
+  return with_blocking(*entry, readiness::readable, [&](std::error_code& ec) {
+    received = entry->sock.recv_from(data, size, from, ec);
+  });
+}
+
+int send_to(socket_handle s, const void* data, std::size_t size, const endpoint& to,
+            std::size_t& sent) noexcept {
+  sent = 0;
+  int code = 0;
+  const entry_ptr entry = find_socket(s, code);
+  if (entry == nullptr) return code;
+  if (entry->proto == protocol::tcp) return send(s, data, size, message_flags::none, sent);
+  code = with_blocking(*entry, readiness::writable, [&](std::error_code& ec) {
+    sent = entry->sock.send_to(data, size, to, ec);
+  });
+  if (code == 0) {
+    // The OS bound the socket to a port of its choosing (Winsock does the same).
+    const std::lock_guard<std::mutex> lock(the_runtime().mutex);
+    entry->bound = true;
+  }
+  return code;
+}
+
+}  // namespace evsel::wsa
