@@ -22,9 +22,9 @@ struct ClientOptions {
   unsigned short port = 4567;
   std::string name = "client";
   std::vector<std::string> lines;
-  unsigned count = 0;    // lines made up: "message <k> of <count> from <name>"
-  unsigned clients = 0;  // 0: one client, named --name, that logs what it does
-  bool stay = false;     // keep the connection until the server closes it
+  unsigned count = 0;       // lines made up: "message <k> of <count> from <name>"
+  unsigned clients = 0;     // 0: one client, named --name, that logs what it does
+  bool stay = false;        // keep the connection until the server closes it
   DWORD timeoutMs = 40000;  // the article's wait; three in a row end the client
 };
 

@@ -34,10 +34,10 @@ struct Options {
 struct SocketObj {
   SOCKET s = INVALID_SOCKET;
   WSAEVENT event = WSA_INVALID_EVENT;
-  std::string name;        // empty until LOGIN
-  std::string input;       // received, not yet a whole line
-  std::string output;      // echoes waiting for room in the send buffer
-  bool writable = false;   // an FD_WRITE came, and no send failed with WSAEWOULDBLOCK since
+  std::string name;         // empty until LOGIN
+  std::string input;        // received, not yet a whole line
+  std::string output;       // echoes waiting for room in the send buffer
+  bool writable = false;    // an FD_WRITE came, and no send failed with WSAEWOULDBLOCK since
   bool peerClosed = false;  // FD_CLOSE came and the data before it has been read
   bool hangUp = false;      // close once the output is sent (a refused login)
   std::string error;        // why the session failed, if it did
@@ -187,8 +187,7 @@ void ServerThread(ThreadObj* thread) {
   DWORD nEventTotal = 1;
   bool stopping = false;
   while (!stopping) {
-    DWORD nIndex =
-        ::WSAWaitForMultipleEvents(nEventTotal, eventArray, FALSE, WSA_INFINITE, FALSE);
+    DWORD nIndex = ::WSAWaitForMultipleEvents(nEventTotal, eventArray, FALSE, WSA_INFINITE, FALSE);
     if (nIndex == WSA_WAIT_FAILED) {
       LogLine("thread %d: WSAWaitForMultipleEvents failed with %d", thread->number,
               ::WSAGetLastError());
@@ -328,8 +327,7 @@ bool ParseOptions(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (!ParseOptions(argc, argv)) {
-    std::fprintf(stderr,
-                 "usage: %s [--address A] [--port P (0: any)] [--stop-after SESSIONS]\n",
+    std::fprintf(stderr, "usage: %s [--address A] [--port P (0: any)] [--stop-after SESSIONS]\n",
                  argv[0]);
     return 2;
   }
@@ -418,7 +416,6 @@ int main(int argc, char** argv) {
   }
   ::WSACloseEvent(g_stopEvent);
   LogLine("stopped: %lu sessions, %lu messages, at most %ld at once on %u threads",
-          g_sessionsEnded.load(), g_messages.load(), peak,
-          static_cast<unsigned>(threads.size()));
+          g_sessionsEnded.load(), g_messages.load(), peak, static_cast<unsigned>(threads.size()));
   return 0;
 }

@@ -29,7 +29,7 @@ class WinsockInit {
 // One line on stdout, flushed at once: the session script reads the log while the program
 // runs, and a file on stdout would otherwise hold the lines back until exit.
 #if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
+inline void LogLine(const char* format, ...) __attribute__((format(printf, 1, 2)));
 #endif
 inline void LogLine(const char* format, ...) {
   static std::mutex lock;

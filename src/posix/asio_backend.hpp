@@ -113,9 +113,9 @@ class backend {
   std::atomic<bool> wake_pending_{false};
   bool nudge_pending_ = false;  // guarded by the engine's lock
   bool woken_ = false;          // a wake handler ran: the next run reports it
-  // Guarded by the engine's lock: a run has let go of it to block in the reactor. A
-  // connection listed for a look meanwhile (by a call on another thread) must end that block,
-  // or the look waits for something else to end it (see plan_read_wait).
+  // Guarded by the engine's lock: a run has let go of it to block in the reactor. A call on
+  // another thread then arms a connection's read wait instead of listing it for a look that
+  // would wait for something else to end the block (see plan_read_wait).
   bool run_blocked_ = false;
   // release_detached runs handlers on a thread that holds the engine's lock already.
   bool lock_held_ = false;

@@ -75,14 +75,13 @@ void backend::plan_read_wait(asio_registration& r) noexcept {
       // new data by the time the application waits again: it is looked at first, at the
       // next run, with the others due then (one poll for all). A wait from before that a
       // look overtook still stands and serves. Listeners and UDP sockets wait at once.
-      if (reads_by_look(*r.socket) && !r.waiting[wait_read]) {
+      // A call on another thread while a run blocks arms at once: a look listed now would
+      // wait for an arrival to end that block, and none may come (the end of the stream
+      // can have arrived while data was still queued, reported by the edge-triggered
+      // reactor then; the recv that took the last bytes makes the close due). Arming asks
+      // the reactor again, which reports what already holds.
+      if (reads_by_look(*r.socket) && !r.waiting[wait_read] && !run_blocked_) {
         list_for_look(r, input_state::look_due);
-        // A call on another thread while a run blocks: the look must not wait for an
-        // arrival to end that block, since none may come. The end of the stream can have
-        // arrived while data was still queued, and the edge-triggered reactor reported it
-        // then; the recv that took the last bytes makes the close due, and only a look
-        // finds it.
-        if (run_blocked_) nudge();
       } else {
         start_wait(r, wait_read);
       }

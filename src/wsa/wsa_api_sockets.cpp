@@ -123,8 +123,8 @@ extern "C" int connect(SOCKET s, const struct sockaddr* name, int namelen) {
   return rc == 0 ? 0 : fail(rc);
 }
 
-// A zero len goes to the runtime as it is: it answers as Windows does (0 at once when data
-// is queued, WSAEWOULDBLOCK or a wait otherwise), which some programs use as a probe.
+// A zero len goes to the runtime as it is: it answers as Windows does (0 once data is
+// queued, WSAEWOULDBLOCK or a wait before), which some programs use as a probe.
 extern "C" int recv(SOCKET s, char* buf, int len, int flags) {
   message_flags how{};
   if (bad_buffer(buf, len)) return fail(argument_error(s, WSAEFAULT));

@@ -34,11 +34,10 @@ int startup() noexcept {
 }
 
 // The last WSACleanup closes what is open, as Windows does ("sockets open when WSACleanup
-// is called are reset and deallocated"), and stops the pump; event objects stay (they are
-// not Winsock's on Windows either).
+// is called are reset and deallocated"), and drops the hidden poller; event objects stay
+// (they are not Winsock's on Windows either).
 int cleanup() noexcept {
   runtime& rt = the_runtime();
-  std::unique_ptr<pump> stopping;
   std::vector<entry_ptr> closing;
   {
     const std::lock_guard<std::mutex> lock(rt.mutex);
@@ -47,10 +46,8 @@ int cleanup() noexcept {
     closing.reserve(rt.sockets.size());
     for (const auto& [handle, entry] : rt.sockets) closing.push_back(entry);
     for (const entry_ptr& entry : closing) retire_socket_locked(rt, entry);
-    stopping = std::move(rt.pumping);
+    drop_hidden_poller();
   }
-  // Outside the lock: the pump takes it to deliver what its last wait returned.
-  if (stopping != nullptr) stopping->stop();
   return 0;
 }
 

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
-// evsel-wsa: the pump thread (wsa_pump.hpp).
+// evsel-wsa: what a pumping thread does with the records it takes (wsa_pump.hpp).
 #include "wsa_pump.hpp"
 
-#include <array>
-#include <chrono>
 #include <cstdint>
 #include <mutex>
 
@@ -12,8 +10,6 @@
 namespace evsel::wsa {
 
 namespace {
-
-constexpr std::size_t records_per_round = 256;
 
 // Adds one evsel record to the socket's Winsock record and signals its event object when
 // that holds a selected bit. evsel has already applied the model's rules (what is recorded
@@ -33,42 +29,17 @@ void deliver_locked(socket_entry& entry, const ready_record& record) noexcept {
 
 }  // namespace
 
-pump::pump(runtime& rt) : rt_(rt), thread_([this] { run(); }) {}
-
-pump::~pump() { stop(); }
-
-void pump::stop() noexcept {
-  stopping_.store(true, std::memory_order_release);
-  poller_.wake();
-  if (thread_.joinable()) thread_.join();
-}
-
-void pump::run() noexcept {
-  std::array<ready_record, records_per_round> records;
-  while (!stopping_.load(std::memory_order_acquire)) {
-    std::error_code ec;
-    const std::size_t n = poller_.wait(records.data(), records.size(), evsel::poller::infinite, ec);
-    if (ec) {
-      // Nothing the application could be told about: the OS refused a wait. Try again
-      // without spinning.
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      continue;
-    }
-    if (n == 0) continue;
-    const std::lock_guard<std::mutex> lock(rt_.mutex);
-    for (std::size_t i = 0; i < n; ++i) {
-      // The context is the SOCKET value; a socket closed since has no entry, and handles
-      // are never reused, so a late record cannot reach another socket.
-      const auto handle = reinterpret_cast<std::uintptr_t>(records[i].context);
-      const auto it = rt_.sockets.find(handle);
-      if (it != rt_.sockets.end()) deliver_locked(*it->second, records[i]);
-    }
+void deliver(const ready_record* records, std::size_t count) noexcept {
+  if (count == 0) return;
+  runtime& rt = the_runtime();
+  const std::lock_guard<std::mutex> lock(rt.mutex);
+  for (std::size_t i = 0; i < count; ++i) {
+    // The context is the SOCKET value; a socket closed since has no entry, and handles are
+    // never reused, so a late record cannot reach another socket.
+    const auto handle = reinterpret_cast<std::uintptr_t>(records[i].context);
+    const auto it = rt.sockets.find(handle);
+    if (it != rt.sockets.end()) deliver_locked(*it->second, records[i]);
   }
-}
-
-pump& pump_locked(runtime& rt) {
-  if (rt.pumping == nullptr) rt.pumping = std::make_unique<pump>(rt);
-  return *rt.pumping;
 }
 
 }  // namespace evsel::wsa

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // evsel-wsa: what the runtime keeps for the process (sockets, their selections and
 // records, the pump) and the lock that guards it. Event objects live apart
-// (wsa_event_objects.hpp) so that waits never take this lock.
+// (wsa_events.cpp), with the hidden poller that the waits pump (wsa_pump.hpp), so that a
+// wait never takes this lock but to deliver what it pumped.
 #pragma once
 
 #include <array>
@@ -18,8 +19,6 @@
 #include "wsa_event_objects.hpp"
 
 namespace evsel::wsa {
-
-class pump;
 
 // One SOCKET. The evsel::socket inside is closed when the last reference goes: closesocket
 // drops the table's, and a call in progress on another thread keeps its own until it
@@ -44,7 +43,7 @@ struct socket_entry {
   // Guarded by runtime::mutex.
   bool bound = false;       // Winsock refuses listen on an unbound socket
   bool listening = false;   // SO_ACCEPTCONN
-  bool registered = false;  // in the pump's poller
+  bool registered = false;  // in the hidden poller
   event mask = event::none;
   std::shared_ptr<event_object> selected;  // null: deselected (or never selected)
   // Windows' "internal network event record": what the pump collected and
@@ -70,7 +69,6 @@ struct runtime {
   std::mutex mutex;
   std::unordered_map<socket_handle, entry_ptr> sockets;
   socket_handle next_handle = 0x100;
-  std::unique_ptr<pump> pumping;  // started by the first selection
   std::atomic<int> startups{0};
 };
 
@@ -88,8 +86,6 @@ int adopt_socket(evsel::socket sock, address_family family, protocol proto,
 // Takes the socket out of the table and the poller and wakes its blocking calls. Caller
 // holds runtime::mutex.
 void retire_socket_locked(runtime& rt, const entry_ptr& entry) noexcept;
-// Starts (or restarts after the last WSACleanup) the pump. Caller holds runtime::mutex.
-pump& pump_locked(runtime& rt);
 
 // Winsock codes for evsel's std::error_code: a call's failure, and the two events whose
 // codes Windows spells its own way (FD_CLOSE reports a reset as WSAECONNABORTED).

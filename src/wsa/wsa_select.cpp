@@ -2,10 +2,11 @@
 // evsel-wsa: WSAEventSelect and WSAEnumNetworkEvents.
 //
 // evsel's poller already keeps Windows' rules (what is recorded when, once until
-// re-enabled, what survives re-selection); the pump moves what it reports into the
-// socket's Winsock record. Both calls below hold the runtime lock, which the pump holds
-// while it adds to a record and signals: so enumerating and resetting the event object
-// happen in one step, and nothing recorded between the two can be lost.
+// re-enabled, what survives re-selection); the thread that pumps it moves what it reports
+// into the socket's Winsock record (wsa_pump.hpp). Both calls below hold the runtime lock,
+// which delivering holds while it adds to a record and signals: so enumerating and
+// resetting the event object happen in one step, and nothing recorded between the two can
+// be lost.
 #include <mutex>
 #include <new>
 
@@ -33,13 +34,17 @@ int event_select(socket_handle s, event_handle e, event mask) noexcept {
     if (mask == event::none) {
       // Deselection: evsel keeps what was recorded and what is disabled on the socket
       // itself, so a later selection continues where this one stopped (mask 0 and back).
-      if (entry.registered) (void)rt.pumping->poller().remove(entry.sock);
+      if (entry.registered) {
+        if (const std::shared_ptr<evsel::poller> p = existing_hidden_poller()) {
+          (void)p->remove(entry.sock);
+        }
+      }
       entry.registered = false;
     } else {
-      evsel::poller& p = pump_locked(rt).poller();
+      const std::shared_ptr<evsel::poller> p = hidden_poller();
       const std::error_code ec = entry.registered
-                                     ? p.modify(entry.sock, mask)
-                                     : p.add(entry.sock, mask, reinterpret_cast<void*>(s));
+                                     ? p->modify(entry.sock, mask)
+                                     : p->add(entry.sock, mask, reinterpret_cast<void*>(s));
       if (ec) return to_wsa(ec);
       entry.registered = true;
       if (entry.proto == protocol::udp) entry.bound = true;  // evsel binds it to register it
@@ -56,7 +61,7 @@ int event_select(socket_handle s, event_handle e, event mask) noexcept {
   } catch (const std::bad_alloc&) {
     return code::no_buffer_space;
   } catch (const std::system_error&) {
-    return code::no_buffer_space;  // the pump's poller or thread could not be made
+    return code::no_buffer_space;  // the hidden poller could not be made
   }
 }
 
@@ -70,6 +75,9 @@ int enum_network_events(socket_handle s, event_handle e, event& occurred,
     object = find_event(e);
     if (object == nullptr) return code::invalid_argument;
   }
+  // A program may enumerate without waiting: what evsel recorded meanwhile belongs to the
+  // record, as it would on Windows.
+  pump_now();
   runtime& rt = the_runtime();
   const std::lock_guard<std::mutex> lock(rt.mutex);
   const auto it = rt.sockets.find(s);

@@ -38,7 +38,7 @@ int adopt_socket(evsel::socket sock, address_family family, protocol proto,
       if (inherit_from->registered) {
         auto* context = reinterpret_cast<void*>(handle);
         if (const std::error_code ec =
-                pump_locked(rt).poller().add(entry->sock, inherit_from->mask, context)) {
+                hidden_poller()->add(entry->sock, inherit_from->mask, context)) {
           return to_wsa(ec);
         }
         entry->registered = true;
@@ -53,14 +53,14 @@ int adopt_socket(evsel::socket sock, address_family family, protocol proto,
   } catch (const std::bad_alloc&) {
     return code::no_buffer_space;
   } catch (const std::system_error&) {
-    return code::no_buffer_space;  // the pump's poller or thread could not be made
+    return code::no_buffer_space;  // the hidden poller could not be made
   }
 }
 
 void retire_socket_locked(runtime& rt, const entry_ptr& entry) noexcept {
   rt.sockets.erase(entry->handle);
-  if (entry->registered && rt.pumping != nullptr) {
-    (void)rt.pumping->poller().remove(entry->sock);
+  if (entry->registered) {
+    if (const std::shared_ptr<evsel::poller> p = existing_hidden_poller()) (void)p->remove(entry->sock);
     entry->registered = false;
   }
   cancel_blocking(*entry);

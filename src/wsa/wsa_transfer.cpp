@@ -47,11 +47,13 @@ int recv(socket_handle s, void* data, std::size_t size, message_flags flags,
   const entry_ptr entry = find_socket(s, code);
   if (entry == nullptr) return code;
   if (size == 0 && entry->proto == protocol::tcp) {
-    // Winsock answers a zero-length recv on a connection at once, with 0.
-    endpoint ignored;
-    std::error_code ec;
-    ignored = entry->sock.remote_endpoint(ec);
-    return to_wsa(ec);
+    // A zero-length recv returns 0 once data (or the end) is there, would-block or waits
+    // before, and re-enables FD_READ like any recv: a one-byte peek does all three without
+    // taking anything (evsel refuses an empty buffer).
+    char probe = 0;
+    return with_blocking(*entry, readiness::readable, [&](std::error_code& ec) {
+      (void)entry->sock.recv(&probe, 1, ec, flags | message_flags::peek);
+    });
   }
   code = with_blocking(*entry, readiness::readable, [&](std::error_code& ec) {
     received = entry->sock.recv(data, size, ec, flags);
