@@ -1,16 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* evsel-wsa: stands in front of the system's <netdb.h> on the layer's include path. A
-   source file that included <winsock2.h> gets one clear error instead of conflicting
-   declarations; any other file (and the system headers' own nested includes) gets the real
-   header, so one target can mix Winsock files and POSIX files. */
-/* For #include_next, which -Wpedantic calls an extension; the #error still shows. */
+/* evsel-wsa: in front of the system's <netdb.h> (evsel_wsa/posix_front.h says why). */
+/* For #include_next, which -Wpedantic calls an extension. */
 #pragma GCC system_header
-#ifdef EVSEL_WSA_WINSOCK2_H
-#error \
-    "evsel-wsa: <netdb.h> cannot follow <winsock2.h> in one source file: use Winsock alone in this file, and POSIX sockets in another (docs/wsa.md)"
-#else
-#ifndef EVSEL_WSA_POSIX_SOCKET_HEADER
-#define EVSEL_WSA_POSIX_SOCKET_HEADER 1
-#endif
+#include "evsel_wsa/posix_front.h"
+#ifndef EVSEL_WSA_FRONT_REFUSED
 #include_next <netdb.h>
 #endif

@@ -33,3 +33,20 @@ inline StdString::ContainsMatcher ContainsSubstring(
 #else
 #error "EVSEL_CATCH2_MAJOR must be 2 or 3 (cmake/catch2.cmake defines it)"
 #endif
+
+#ifdef CATCH_CONFIG_RUNNER
+namespace evsel_test {
+// Whether the command line asks for a listing only. Test discovery reads the listing on
+// stdout (v2: --list-test-names-only, v3: --list-tests --verbosity quiet); a runner's banner
+// goes to stderr anyway, and is left out so that a build does not print it for every
+// discovery.
+inline bool listing_only(const Catch::ConfigData& config) {
+#if EVSEL_CATCH2_MAJOR < 3
+  if (config.listTestNamesOnly) return true;
+#else
+  if (config.listListeners) return true;
+#endif
+  return config.listTests || config.listTags || config.listReporters;
+}
+}  // namespace evsel_test
+#endif

@@ -71,27 +71,33 @@ int set_receive_timeout(SOCKET s, DWORD milliseconds) {
 // SetEvent on a manual-reset event satisfies every wait in progress at that moment; a reset
 // that follows cannot take the wake-up back (Wine's server, like NT's kernel, completes the
 // waits inside the set). A program that pulses a "wake up and look" event relies on it.
-TEST_CASE("A set followed at once by a reset still releases a thread already waiting",
+TEST_CASE("A set followed at once by a reset still releases every thread already waiting",
           "[wsa][attack][wait][threads]") {
   const wsa_session session;
   const event_handle e;
   constexpr int rounds = 5;
+  constexpr int waiters = 4;
   int released = 0;
   for (int round = 0; round < rounds; ++round) {
     WSAEVENT handle = e.get();
-    std::atomic<DWORD> result{WSA_WAIT_FAILED};
-    std::thread waiter([&] {
-      result = WSAWaitForMultipleEvents(1, &handle, FALSE, 2000, FALSE);
-    });
-    std::this_thread::sleep_for(ms(100));  // the waiter is inside its wait by now
+    std::array<std::atomic<DWORD>, waiters> results{};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < waiters; ++w) {
+      results[w] = WSA_WAIT_FAILED;
+      threads.emplace_back(
+          [&, w] { results[w] = WSAWaitForMultipleEvents(1, &handle, FALSE, 2000, FALSE); });
+    }
+    std::this_thread::sleep_for(ms(100));  // the waiters are inside their waits by now
     const BOOL set = WSASetEvent(handle);
     const BOOL reset = WSAResetEvent(handle);
-    waiter.join();
+    for (auto& t : threads) t.join();
     CHECK(set == TRUE);
     CHECK(reset == TRUE);
-    if (result.load() == WSA_WAIT_EVENT_0) ++released;
+    for (const auto& r : results) {
+      if (r.load() == WSA_WAIT_EVENT_0) ++released;
+    }
   }
-  CHECK(released == rounds);
+  CHECK(released == rounds * waiters);
 }
 
 // Many waits over overlapping sets (any and all) while two threads set and reset the events
@@ -387,8 +393,11 @@ struct server_outcome {
   int last_failure = 0;
 };
 
-server_outcome run_worker_server(std::size_t workers, std::size_t per_worker,
-                                 std::size_t client_threads, std::size_t rounds, ms limit) {
+server_outcome run_worker_server(std::size_t workers,
+                                 std::size_t per_worker,
+                                 std::size_t client_threads,
+                                 std::size_t rounds,
+                                 ms limit) {
   constexpr std::size_t max_sockets = WSA_MAXIMUM_WAIT_EVENTS - 1;
   per_worker = std::min(per_worker, max_sockets);
   struct worker_state {
@@ -422,8 +431,8 @@ server_outcome run_worker_server(std::size_t workers, std::size_t per_worker,
       std::vector<SOCKET> sockets;
       std::vector<WSAEVENT> events{me.wake};
       for (;;) {
-        const DWORD rc = WSAWaitForMultipleEvents(static_cast<DWORD>(events.size()),
-                                                  events.data(), FALSE, 100, FALSE);
+        const DWORD rc = WSAWaitForMultipleEvents(static_cast<DWORD>(events.size()), events.data(),
+                                                  FALSE, 100, FALSE);
         if (rc == WSA_WAIT_FAILED) {
           failed(WSAGetLastError());
           return;
@@ -499,9 +508,13 @@ server_outcome run_worker_server(std::size_t workers, std::size_t per_worker,
       }
       while (!waiting.empty()) {
         worker_state* best = nullptr;
+        std::size_t best_load = per_worker;  // a copy: best's load is read under w's lock only
         for (auto& w : states) {
           std::lock_guard<std::mutex> hold(w.lock);
-          if (w.load < per_worker && (best == nullptr || w.load < best->load)) best = &w;
+          if (w.load < best_load) {
+            best = &w;
+            best_load = w.load;
+          }
         }
         if (best == nullptr) break;
         {
@@ -600,8 +613,10 @@ server_outcome run_worker_server(std::size_t workers, std::size_t per_worker,
   return outcome;
 }
 
-std::size_t expected_echoes(std::size_t workers, std::size_t per_worker,
-                            std::size_t client_threads, std::size_t rounds) {
+std::size_t expected_echoes(std::size_t workers,
+                            std::size_t per_worker,
+                            std::size_t client_threads,
+                            std::size_t rounds) {
   const std::size_t per_client = std::max<std::size_t>(1, workers * per_worker / client_threads);
   std::size_t n = 0;
   for (std::size_t round = 0; round < rounds; ++round) {
@@ -667,8 +682,7 @@ TEST_CASE("A zero-length recv on a non-blocking stream says WSAEWOULDBLOCK, then
 }
 
 // A zero-length send on a connected stream succeeds and sends nothing.
-TEST_CASE("A zero-length send on a connected stream returns 0",
-          "[wsa][attack][lengths]") {
+TEST_CASE("A zero-length send on a connected stream returns 0", "[wsa][attack][lengths]") {
   const wsa_session session;
   tcp_pair pair = make_tcp_pair();
   CHECK(send(pair.client.get(), "", 0, 0) == 0);
@@ -717,14 +731,15 @@ TEST_CASE("recv and send with a negative length fail with WSAEFAULT and take not
 
 // ---- bad handles and short buffers ------------------------------------------------------
 
-TEST_CASE("WSAEventSelect and WSAEnumNetworkEvents on a handle that is no socket fail with "
-          "WSAENOTSOCK",
-          "[wsa][attack][handles]") {
+TEST_CASE(
+    "WSAEventSelect and WSAEnumNetworkEvents on a handle that is no socket fail with "
+    "WSAENOTSOCK",
+    "[wsa][attack][handles]") {
   const wsa_session session;
   const event_handle e;
   WSANETWORKEVENTS ne{};
-  for (const SOCKET garbage : {static_cast<SOCKET>(0x7ffff0), static_cast<SOCKET>(12345678),
-                               INVALID_SOCKET}) {
+  for (const SOCKET garbage :
+       {static_cast<SOCKET>(0x7ffff0), static_cast<SOCKET>(12345678), INVALID_SOCKET}) {
     CHECK(WSAEventSelect(garbage, e.get(), FD_READ) == SOCKET_ERROR);
     CHECK(WSAGetLastError() == WSAENOTSOCK);
     CHECK(WSAEnumNetworkEvents(garbage, e.get(), &ne) == SOCKET_ERROR);
@@ -747,8 +762,7 @@ TEST_CASE("WSAEventSelect with an event handle that is no event fails with WSAEI
 
 // accept with an address buffer too small for the family's sockaddr fails with WSAEFAULT.
 // (Whether the connection is then lost differs: Wine accepts and closes it.)
-TEST_CASE("accept with a short address buffer fails with WSAEFAULT",
-          "[wsa][attack][handles]") {
+TEST_CASE("accept with a short address buffer fails with WSAEFAULT", "[wsa][attack][handles]") {
   const wsa_session session;
   socket_handle listener = make_listener();
   socket_handle client = connect_to(listener.get());
@@ -821,7 +835,7 @@ TEST_CASE("connect on a listening socket fails with WSAEINVAL", "[wsa][attack][e
 
 // "WSAENOTCONN: The socket is not connected" (send). Linux says EPIPE.
 TEST_CASE("send on a stream socket never connected fails with WSAENOTCONN",
-          "[wsa][attack][errors]") {
+          "[wsa][attack][errors][W21]") {
   const wsa_session session;
   socket_handle s = make_tcp_socket();
   CHECK(send(s.get(), "x", 1, 0) == SOCKET_ERROR);
@@ -960,8 +974,7 @@ TEST_CASE("inet_addr on trailing spaces", "[wsa][attack][addresses]") {
   CHECK(a == htonl(0x01020304));
 }
 
-TEST_CASE("inet_ntop writes Windows' text and checks the buffer size",
-          "[wsa][attack][addresses]") {
+TEST_CASE("inet_ntop writes IPv6 addresses as Windows does", "[wsa][attack][addresses]") {
   char text[INET6_ADDRSTRLEN] = {};
   in6_addr v6{};
   auto show = [&](const char* in) {
@@ -978,6 +991,12 @@ TEST_CASE("inet_ntop writes Windows' text and checks the buffer size",
   CHECK(show("1:2:3:4:5:6:7:8") == "1:2:3:4:5:6:7:8");
   CHECK(show("1:0:2:3:4:5:6:7") == "1:0:2:3:4:5:6:7");
   CHECK(show("ABCD::") == "abcd::");
+}
+
+// "This error is also returned if the length of the address buffer is insufficient to hold
+// the string representation" (inet_ntop: WSA_INVALID_PARAMETER, ERROR_INVALID_PARAMETER).
+TEST_CASE("inet_ntop into a buffer one byte short fails with WSA_INVALID_PARAMETER",
+          "[wsa][attack][addresses][W22]") {
   in_addr v4{};
   v4.s_addr = htonl(0x01020304);
   char small[7] = {};
@@ -1014,7 +1033,7 @@ TEST_CASE("Urgent data is announced by FD_OOB and read with MSG_OOB", "[wsa][att
 
 // "If s is message oriented (for example, type SOCK_DGRAM), FIONREAD still returns the amount
 // of pending data in the network buffer" (ioctlsocket): every datagram queued, not the first.
-TEST_CASE("FIONREAD on UDP counts every datagram queued", "[wsa][attack][udp]") {
+TEST_CASE("FIONREAD on UDP counts every datagram queued", "[wsa][attack][udp][W20]") {
   const wsa_session session;
   socket_handle receiver = make_bound_udp_socket();
   socket_handle sender = make_bound_udp_socket();

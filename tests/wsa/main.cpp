@@ -10,17 +10,6 @@
 
 namespace {
 
-// Test discovery reads the listing on stdout; the banner goes to stderr anyway, and is left
-// out so that a build does not print it for every discovery.
-bool listing_only(const Catch::ConfigData& config) {
-#if EVSEL_CATCH2_MAJOR < 3
-  if (config.listTestNamesOnly) return true;
-#else
-  if (config.listListeners) return true;
-#endif
-  return config.listTests || config.listTags || config.listReporters;
-}
-
 // Startup and cleanup balance, so that every case starts with Winsock not initialised.
 void print_banner() {
   WSADATA data{};
@@ -39,6 +28,6 @@ void print_banner() {
 int main(int argc, char** argv) {
   Catch::Session session;
   if (const int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
-  if (!listing_only(session.configData())) print_banner();
+  if (!evsel_test::listing_only(session.configData())) print_banner();
   return session.run();
 }
