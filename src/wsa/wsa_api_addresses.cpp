@@ -70,7 +70,8 @@ bool parse_inet_addr(const char* text, std::uint32_t& out) noexcept {
     if (*text != '.') break;
     ++text;
   }
-  if (*text != '\0') return false;
+  // As BSD's inet_aton, which Windows' inet_addr follows: whitespace ends the address.
+  if (*text != '\0' && *text != ' ' && *text != '\t' && *text != '\n') return false;
   const int last = count - 1;
   const std::uint32_t last_limit = last == 0 ? 0xFFFFFFFFU : (0xFFFFFFFFU >> (8 * last));
   if (parts[last] > last_limit) return false;
@@ -98,6 +99,18 @@ bool parse_numeric(int family, const char* text, endpoint& out) noexcept {
   out = endpoint::parse(std::string_view(buffer.data(), static_cast<std::size_t>(written)), ec);
   const auto wanted = family == AF_INET ? evsel::address_family::ipv4 : evsel::address_family::ipv6;
   return !ec && out.family() == wanted;
+}
+
+// Windows writes the IPv4 part of an IPv4-mapped address (::ffff:a.b.c.d) and of an
+// IPv4-compatible one (::a.b.c.d, when more than the last 16 bits are set, so that ::1 stays
+// ::1) in dotted form; RFC 5952 formatting (evsel's) keeps hexadecimal for the second.
+const char* embedded_ipv4_prefix(const endpoint::v6_bytes& bytes) noexcept {
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (bytes[i] != 0) return nullptr;
+  }
+  if (bytes[10] == 0xff && bytes[11] == 0xff) return "::ffff:";
+  if (bytes[10] == 0 && bytes[11] == 0 && (bytes[12] != 0 || bytes[13] != 0)) return "::";
+  return nullptr;
 }
 
 }  // namespace
@@ -142,11 +155,16 @@ extern "C" PCSTR inet_ntop(INT Family, const VOID* pAddr, PSTR pStringBuf, size_
   } else {
     endpoint::v6_bytes bytes{};
     std::memcpy(bytes.data(), pAddr, bytes.size());
-    try {
-      const std::string formatted = endpoint::ipv6(bytes, 0).address_string();
-      std::snprintf(text, sizeof text, "%s", formatted.c_str());
-    } catch (const std::exception&) {
-      return fail(WSA_NOT_ENOUGH_MEMORY, PCSTR{nullptr});
+    if (const char* prefix = embedded_ipv4_prefix(bytes)) {
+      std::snprintf(text, sizeof text, "%s%u.%u.%u.%u", prefix, bytes[12], bytes[13], bytes[14],
+                    bytes[15]);
+    } else {
+      try {
+        const std::string formatted = endpoint::ipv6(bytes, 0).address_string();
+        std::snprintf(text, sizeof text, "%s", formatted.c_str());
+      } catch (const std::exception&) {
+        return fail(WSA_NOT_ENOUGH_MEMORY, PCSTR{nullptr});
+      }
     }
   }
   if (std::strlen(text) + 1 > StringBufSize) return fail(WSA_INVALID_PARAMETER, PCSTR{nullptr});

@@ -52,11 +52,20 @@ int wait_ready(socket_entry& entry, readiness what, int timeout_ms) noexcept {
     }
     pollfd fds[2] = {};
     fds[0].fd = entry.sock.native_handle();
-    fds[0].events = what == readiness::readable ? POLLIN | POLLPRI : POLLOUT;
+    // Only what the call takes: an urgent byte pending must not end a wait for data, or
+    // a blocking recv would spin until data comes.
+    fds[0].events = what == readiness::readable ? POLLIN
+                    : what == readiness::urgent ? POLLPRI
+                                                : POLLOUT;
     fds[1].fd = cancel;
     fds[1].events = POLLIN;
     const int n = ::poll(fds, 2, wait_ms);
     if (n < 0 && errno != EINTR) return code::invalid_argument;
+    // A close on another thread wins over what the socket says at the same moment: the
+    // peer may well have closed too (WSACleanup closes both ends of a loopback pair).
+    if (entry.closing.load(std::memory_order_acquire) || (n > 0 && fds[1].revents != 0)) {
+      return code::interrupted;
+    }
     // Errors and hang-ups count as ready: the call that follows reports them.
     if (n > 0 && fds[0].revents != 0) return 0;
   }

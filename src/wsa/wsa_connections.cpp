@@ -14,11 +14,6 @@ namespace evsel::wsa {
 
 namespace {
 
-void mark_bound(socket_entry& entry) noexcept {
-  const std::lock_guard<std::mutex> lock(the_runtime().mutex);
-  entry.bound = true;
-}
-
 // How long a failed blocking connect's look waits between checks that closesocket has not
 // been called on another thread (evsel's wait cannot watch the cancel pipe).
 constexpr std::chrono::milliseconds failure_look{100};
@@ -79,8 +74,7 @@ int bind(socket_handle s, const endpoint& local) noexcept {
     if (entry->bound) return code::invalid_argument;  // Winsock: already bound
   }
   if (const std::error_code ec = entry->sock.bind(local)) return to_wsa(ec);
-  mark_bound(*entry);
-  return 0;
+  return mark_bound(*entry);
 }
 
 int listen(socket_handle s, int backlog) noexcept {
@@ -123,8 +117,8 @@ int connect(socket_handle s, const endpoint& remote) noexcept {
   const entry_ptr entry = find_socket(s, code);
   if (entry == nullptr) return code;
   if (const std::error_code ec = entry->sock.connect(remote)) return to_wsa(ec);
-  mark_bound(*entry);
-  if (entry->proto == protocol::udp) return 0;
+  const int registered = mark_bound(*entry);
+  if (entry->proto == protocol::udp) return registered;
   // Winsock's non-blocking connect says WSAEWOULDBLOCK (POSIX's EINPROGRESS), and the outcome
   // comes as FD_CONNECT.
   if (!entry->blocking.load()) return code::would_block;

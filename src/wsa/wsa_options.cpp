@@ -21,6 +21,14 @@ int set_linger(socket_entry& entry, bool on, int seconds) noexcept {
   return 0;
 }
 
+// A buffer size that the OS took, kept for getsockopt.
+int remember(int& kept, int value, const std::error_code& ec) noexcept {
+  if (ec) return to_wsa(ec);
+  const std::lock_guard<std::mutex> lock(the_runtime().mutex);
+  kept = value;
+  return 0;
+}
+
 }  // namespace
 
 int set_option(socket_handle s, option which, const option_value& value) noexcept {
@@ -39,9 +47,11 @@ int set_option(socket_handle s, option which, const option_value& value) noexcep
     case option::no_delay:
       return to_wsa(e.sock.set_no_delay(on));
     case option::send_buffer:
-      return to_wsa(e.sock.set_send_buffer_size(value.number));
+      return remember(e.send_buffer_set, value.number,
+                      e.sock.set_send_buffer_size(value.number));
     case option::receive_buffer:
-      return to_wsa(e.sock.set_receive_buffer_size(value.number));
+      return remember(e.receive_buffer_set, value.number,
+                      e.sock.set_receive_buffer_size(value.number));
     case option::linger:
       return set_linger(e, on, on ? value.seconds : 0);
     case option::dont_linger:
@@ -76,11 +86,16 @@ int get_option(socket_handle s, option which, option_value& value) noexcept {
       value.number = e.sock.no_delay(ec) ? 1 : 0;
       return to_wsa(ec);
     case option::send_buffer:
-      value.number = e.sock.send_buffer_size(ec);
+    case option::receive_buffer: {
+      {
+        const std::lock_guard<std::mutex> lock(the_runtime().mutex);
+        value.number = which == option::send_buffer ? e.send_buffer_set : e.receive_buffer_set;
+      }
+      if (value.number != 0) return 0;
+      value.number = which == option::send_buffer ? e.sock.send_buffer_size(ec)
+                                                  : e.sock.receive_buffer_size(ec);
       return to_wsa(ec);
-    case option::receive_buffer:
-      value.number = e.sock.receive_buffer_size(ec);
-      return to_wsa(ec);
+    }
     case option::oob_inline:
       value.number = e.sock.oob_inline(ec) ? 1 : 0;
       return to_wsa(ec);

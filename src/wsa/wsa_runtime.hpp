@@ -55,6 +55,10 @@ struct socket_entry {
   bool reuse_address = false;
   bool linger_on = false;
   int linger_seconds = 0;
+  // SO_SNDBUF/SO_RCVBUF as set (0: never set, the OS's value is read): Linux reports twice
+  // what was set, Windows what was set.
+  int send_buffer_set = 0;
+  int receive_buffer_set = 0;
 
   // closesocket sets it, then writes to the cancel pipe, so that a blocking call on another
   // thread returns (with WSAEINTR, as Windows) instead of blocking on a closed socket.
@@ -87,14 +91,18 @@ int adopt_socket(evsel::socket sock, address_family family, protocol proto,
 // holds runtime::mutex.
 void retire_socket_locked(runtime& rt, const entry_ptr& entry) noexcept;
 
+// Notes that the socket is bound now (bind, connect, or the first sendto); a UDP socket
+// selected while unbound is registered with the hidden poller from here (wsa_select.cpp).
+int mark_bound(socket_entry& entry) noexcept;
+
 // Winsock codes for evsel's std::error_code: a call's failure, and the two events whose
 // codes Windows spells its own way (FD_CLOSE reports a reset as WSAECONNABORTED).
 int to_wsa(const std::error_code& ec) noexcept;
 int close_code(const std::error_code& ec) noexcept;
 
-// Blocking: waits until the socket is readable (or writable), closed by another thread
-// (WSAEINTR), or `timeout_ms` passed (WSAETIMEDOUT; 0 waits forever).
-enum class readiness : short { readable, writable };
+// Blocking: waits until the socket is readable (has an urgent byte, is writable), closed by
+// another thread (WSAEINTR), or `timeout_ms` passed (WSAETIMEDOUT; 0 waits forever).
+enum class readiness : short { readable, urgent, writable };
 int wait_ready(socket_entry& entry, readiness what, int timeout_ms) noexcept;
 // Wakes the blocking waits of a socket being closed.
 void cancel_blocking(socket_entry& entry) noexcept;

@@ -31,9 +31,12 @@ int event_select(socket_handle s, event_handle e, event mask) noexcept {
     const auto it = rt.sockets.find(s);
     if (it == rt.sockets.end()) return code::not_socket;
     socket_entry& entry = *it->second;
-    if (mask == event::none) {
+    if (mask == event::none || (entry.proto == protocol::udp && !entry.bound)) {
       // Deselection: evsel keeps what was recorded and what is disabled on the socket
       // itself, so a later selection continues where this one stopped (mask 0 and back).
+      // Also an unbound UDP socket, which records nothing (C08): evsel would bind it to
+      // register it, and the program could no longer bind it where it wants. It is
+      // registered once bound (mark_bound).
       if (entry.registered) {
         if (const std::shared_ptr<evsel::poller> p = existing_hidden_poller()) {
           (void)p->remove(entry.sock);
@@ -47,7 +50,6 @@ int event_select(socket_handle s, event_handle e, event mask) noexcept {
                                      : p->add(entry.sock, mask, reinterpret_cast<void*>(s));
       if (ec) return to_wsa(ec);
       entry.registered = true;
-      if (entry.proto == protocol::udp) entry.bound = true;  // evsel binds it to register it
     }
     // "WSAEventSelect automatically sets socket s to nonblocking mode, regardless of the
     // value of lNetworkEvents."
@@ -57,6 +59,24 @@ int event_select(socket_handle s, event_handle e, event mask) noexcept {
     // Windows neither clears the record nor resets the old event object on re-selection;
     // recorded bits the new mask selects signal the new one.
     if (has_any(entry.recorded, mask) && entry.selected != nullptr) signal(*entry.selected);
+    return 0;
+  } catch (const std::bad_alloc&) {
+    return code::no_buffer_space;
+  } catch (const std::system_error&) {
+    return code::no_buffer_space;  // the hidden poller could not be made
+  }
+}
+
+int mark_bound(socket_entry& entry) noexcept {
+  runtime& rt = the_runtime();
+  try {
+    const std::lock_guard<std::mutex> lock(rt.mutex);
+    entry.bound = true;
+    if (entry.registered || entry.mask == event::none || entry.closing.load()) return 0;
+    const std::error_code ec =
+        hidden_poller()->add(entry.sock, entry.mask, reinterpret_cast<void*>(entry.handle));
+    if (ec) return to_wsa(ec);
+    entry.registered = true;
     return 0;
   } catch (const std::bad_alloc&) {
     return code::no_buffer_space;

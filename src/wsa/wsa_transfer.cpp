@@ -28,13 +28,19 @@ void take_back_read_if_drained(socket_entry& entry) noexcept {
 // socket is in blocking mode (bounded by SO_RCVTIMEO/SO_SNDTIMEO when set).
 template <typename Attempt>
 int with_blocking(socket_entry& entry, readiness what, Attempt attempt) noexcept {
-  for (;;) {
+  for (bool waited = false;; waited = true) {
+    // Closed by another thread: a call that has not waited comes after the close
+    // (WSAENOTSOCK); one that waited was ended by it (WSAEINTR), and what the socket holds
+    // now is no longer its to take.
+    if (entry.closing.load(std::memory_order_acquire)) {
+      return waited ? code::interrupted : code::not_socket;
+    }
     std::error_code ec;
     attempt(ec);
     if (ec != errc::would_block || !entry.blocking.load()) return to_wsa(ec);
-    const int timeout = what == readiness::readable ? entry.receive_timeout_ms.load()
-                                                    : entry.send_timeout_ms.load();
-    if (const int waited = wait_ready(entry, what, timeout)) return waited;
+    const int timeout = what == readiness::writable ? entry.send_timeout_ms.load()
+                                                    : entry.receive_timeout_ms.load();
+    if (const int failed = wait_ready(entry, what, timeout)) return failed;
   }
 }
 
@@ -55,7 +61,9 @@ int recv(socket_handle s, void* data, std::size_t size, message_flags flags,
       (void)entry->sock.recv(&probe, 1, ec, flags | message_flags::peek);
     });
   }
-  code = with_blocking(*entry, readiness::readable, [&](std::error_code& ec) {
+  const readiness what =
+      has_flag(flags, message_flags::oob) ? readiness::urgent : readiness::readable;
+  code = with_blocking(*entry, what, [&](std::error_code& ec) {
     received = entry->sock.recv(data, size, ec, flags);
   });
   if (code == 0 && entry->proto == protocol::tcp && !has_flag(flags, message_flags::peek)) {
@@ -118,12 +126,8 @@ int send_to(socket_handle s, const void* data, std::size_t size, const endpoint&
   code = with_blocking(*entry, readiness::writable, [&](std::error_code& ec) {
     sent = entry->sock.send_to(data, size, to, ec);
   });
-  if (code == 0) {
-    // The OS bound the socket to a port of its choosing (Winsock does the same).
-    const std::lock_guard<std::mutex> lock(the_runtime().mutex);
-    entry->bound = true;
-  }
-  return code;
+  // The OS bound the socket to a port of its choosing (Winsock does the same).
+  return code == 0 ? mark_bound(*entry) : code;
 }
 
 }  // namespace evsel::wsa

@@ -274,28 +274,29 @@ TEST_CASE("Sockets closed while another thread selects, enumerates and sends on 
 
 // "Sockets open when WSACleanup is called are reset and automatically deallocated as if
 // closesocket were called": a recv blocked on another thread is cancelled with the socket.
-TEST_CASE("The last WSACleanup ends a blocking recv on another thread with an error",
+// A blocking accept, not a recv: WSACleanup closes every socket of the process, a recv's
+// peer too, and a recv that sees the peer's end before its own socket goes returns 0 (Wine
+// 8 does, now and then). No peer can end an accept.
+TEST_CASE("The last WSACleanup ends a blocking accept on another thread with an error",
           "[wsa][attack][threads][startup]") {
   WSADATA data{};
   REQUIRE(WSAStartup(MAKEWORD(2, 2), &data) == 0);
   bool cleaned = false;
   {
-    tcp_pair pair = make_tcp_pair();
-    const SOCKET s = pair.server.release();
-    const SOCKET c = pair.client.release();
-    (void)c;  // closed by WSACleanup
+    socket_handle listener = make_listener();
+    const SOCKET l = listener.release();  // closed by WSACleanup
     thread_result seen;
-    std::thread reader([&] {
-      const blocked_call_watchdog watchdog("recv while WSACleanup runs", 10s);
-      char buffer[16];
-      seen.rc = recv(s, buffer, sizeof buffer, 0);
+    std::thread acceptor([&] {
+      const blocked_call_watchdog watchdog("accept while WSACleanup runs", 10s);
+      const SOCKET s = accept(l, nullptr, nullptr);
+      seen.rc = s == INVALID_SOCKET ? SOCKET_ERROR : 0;
       seen.error = WSAGetLastError();
     });
     std::this_thread::sleep_for(ms(300));
     cleaned = WSACleanup() == 0;
-    reader.join();
+    acceptor.join();
     CHECK(seen.rc.load() == SOCKET_ERROR);
-    INFO("recv failed with " << seen.error.load());
+    INFO("accept failed with " << seen.error.load());
     CHECK(seen.error.load() != 0);
   }
   CHECK(cleaned);
@@ -493,9 +494,13 @@ server_outcome run_worker_server(std::size_t workers,
     std::deque<SOCKET> waiting;  // accepted, but every worker is full
     while (!stop.load() || !waiting.empty()) {
       const DWORD rc = WSAWaitForMultipleEvents(1, &accept_event, FALSE, 20, FALSE);
-      if (rc == WSA_WAIT_EVENT_0) {
+      // Also after each quiet 20 ms: Wine 8 can stop reporting FD_ACCEPT after a report that
+      // found nothing to accept (W10), and this case is about the workers, not the listener.
+      if (rc == WSA_WAIT_EVENT_0 || rc == WSA_WAIT_TIMEOUT) {
         WSANETWORKEVENTS ne{};
-        if (WSAEnumNetworkEvents(listener.get(), accept_event, &ne) != 0) failed(WSAGetLastError());
+        if (rc == WSA_WAIT_EVENT_0 && WSAEnumNetworkEvents(listener.get(), accept_event, &ne) != 0) {
+          failed(WSAGetLastError());
+        }
         for (;;) {
           const SOCKET s = accept(listener.get(), nullptr, nullptr);
           if (s == INVALID_SOCKET) {
@@ -1033,7 +1038,7 @@ TEST_CASE("Urgent data is announced by FD_OOB and read with MSG_OOB", "[wsa][att
 
 // "If s is message oriented (for example, type SOCK_DGRAM), FIONREAD still returns the amount
 // of pending data in the network buffer" (ioctlsocket): every datagram queued, not the first.
-TEST_CASE("FIONREAD on UDP counts every datagram queued", "[wsa][attack][udp][W20]") {
+TEST_CASE("FIONREAD on UDP counts every datagram queued", "[wsa][attack][udp][W20][layer-difference]") {
   const wsa_session session;
   socket_handle receiver = make_bound_udp_socket();
   socket_handle sender = make_bound_udp_socket();
