@@ -5,6 +5,18 @@
 say() { printf '\n== %s\n' "$*"; }
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
+# wait_for <seconds> <command...>: true once the command succeeds, polling every 50 ms (the
+# bounded waits of the end-to-end scripts, tests/chat/chat_e2e.sh and examples/wsa).
+wait_for() {
+  local seconds=$1 tries
+  shift
+  for ((tries = seconds * 20; tries > 0; tries--)); do
+    "$@" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
 # Installs the Debian packages that are missing (apt-get as root, or through sudo).
 need_packages() {
   local missing=()

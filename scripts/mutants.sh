@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # evsel: a mutation check of the test suite. Each mutant of a mutant list deliberately breaks
-# one rule of the model in the common code (src/*.cpp, src/*.hpp) or the Asio backend
-# (src/posix/); the check builds each one on Linux (Asio backend) and says whether the unit
-# and conformance suites notice: caught (a test failed, crashed or timed out) or survived.
+# one rule of the model in the common code (src/*.cpp, src/*.hpp), the Asio backend
+# (src/posix/) or the Winsock layer (src/wsa/); the check builds each one on Linux (Asio
+# backend) and says whether the unit, conformance and WSA suites notice: caught (a test
+# failed, crashed or timed out) or survived.
 #
 #   scripts/mutants.sh SOURCE_TREE MUTANT_LIST BUILD_DIR
 #
@@ -16,8 +17,9 @@
 # The unmutated copy is built and its suites run first: they must pass, or nothing else
 # runs. Then, for each mutant: its edits are applied to the pristine file(s) (an edit whose
 # text is not found exactly once makes the mutant "did not apply", never a silent skip),
-# only evsel_unit and evsel_conformance are rebuilt, `evsel_unit` and
-# `evsel_conformance "~[.]"` run (the hidden [.] cases are slow stress) with a timeout each
+# only evsel_unit, evsel_conformance and evsel_wsa are rebuilt, `evsel_unit`,
+# `evsel_conformance "~[.]"` (the hidden [.] cases are slow stress) and `evsel_wsa` (the
+# Winsock layer's list, without its documented [layer-difference] cases) run with a timeout each
 # (a timeout counts as caught, and says so), the failing tests are noted and run once more
 # on their own (a catch that does not happen again is marked doubtful), and the file is
 # restored. At the end the unmutated copy is rebuilt and run once more: a mutant caught only
@@ -283,7 +285,7 @@ cmake -S "$tree" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Debug -DEVSEL_
 grep -q '^EVSEL_BACKEND:STRING=asio$' "$build/CMakeCache.txt" || die "not an Asio build"
 
 build_targets() {  # <log>
-  cmake --build "$build" --target evsel_conformance evsel_unit -j "$jobs" >"$1" 2>&1
+  cmake --build "$build" --target evsel_conformance evsel_unit evsel_wsa -j "$jobs" >"$1" 2>&1
 }
 
 # run_suites <label>: runs both programs; writes logs/<label>-{unit,conformance}.{xml,log}
@@ -292,11 +294,12 @@ build_targets() {  # <log>
 run_suites() {
   local label=$1 status=0 suite rc
   : >"$logs/$label.failed"
-  for suite in unit conformance; do
+  for suite in unit conformance wsa; do
     local args=() xml="$logs/$label-$suite.xml" log="$logs/$label-$suite.log"
     [ "$suite" = conformance ] && args=("~[.]")
+    [ "$suite" = wsa ] && args=("~[.]~[layer-difference]")
     rc=0
-    (cd "$build/tests" && timeout -k 10 "$timeout_s" "./evsel_$suite" "${args[@]}" \
+    (cd "$build/tests" && timeout -k 10 "$timeout_s" "$(program "$suite")" "${args[@]}" \
       -r xml -o "$xml" >"$log" 2>&1) || rc=$?
     local failed
     failed=$(helper failures "$xml")
@@ -323,6 +326,9 @@ run_suites() {
   return $status
 }
 
+# The test program of a suite, from the build's tests/ directory.
+program() { [ "$1" = wsa ] && echo ./wsa/evsel_wsa || echo "./evsel_$1"; }
+
 # The failing cases of a run, without the suite prefix and the markers.
 case_names() { sed -e 's/^[a-z]*: //' -e 's/ \[\(timeout\|crashed\|unfinished\|signal\)[^]]*\]$//' "$1"; }
 
@@ -339,7 +345,7 @@ confirm() {
     [ $n -le 3 ] || break
     spec=$(helper spec "$name")
     rc=0
-    (cd "$build/tests" && timeout -k 10 "$timeout_s" "./evsel_$suite" "$spec" \
+    (cd "$build/tests" && timeout -k 10 "$timeout_s" "$(program "$suite")" "$spec" \
       >>"$logs/$label-confirm.log" 2>&1) || rc=$?
     [ $rc -eq 0 ] || return 0
   done <"$logs/$label.failed"
@@ -349,8 +355,9 @@ confirm() {
 say "building the unmutated copy"
 build_targets "$logs/baseline-build.log" ||
   { tail -n 40 "$logs/baseline-build.log" >&2; die "the unmutated copy does not build"; }
-{ [ -x "$build/tests/evsel_unit" ] && [ -x "$build/tests/evsel_conformance" ]; } ||
-  die "the build made no evsel_unit or evsel_conformance"
+{ [ -x "$build/tests/evsel_unit" ] && [ -x "$build/tests/evsel_conformance" ] &&
+  [ -x "$build/tests/wsa/evsel_wsa" ]; } ||
+  die "the build made no evsel_unit, evsel_conformance or evsel_wsa"
 say "running the suites on the unmutated copy"
 t0=$(date +%s)
 if ! run_suites baseline-start; then

@@ -9,6 +9,9 @@
 # how to start them ("wine" for the Windows build, empty on Linux); EVSEL_WSA_SESSION_LOG:
 # a file to keep the session's logs in (optional).
 set -euo pipefail
+# wait_for.
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 clients=${1:-200}
 per_client=${2:-5}
@@ -48,17 +51,6 @@ fail() {
   keep_log
   session_log | head -c 20000 | cat -v >&2 || true
   exit 1
-}
-
-# wait_for <seconds> <command...>: true once the command succeeds, polling every 50 ms.
-wait_for() {
-  local seconds=$1 tries
-  shift
-  for ((tries = seconds * 20; tries > 0; tries--)); do
-    "$@" && return 0
-    sleep 0.05
-  done
-  return 1
 }
 
 # finish <pid> <what>: the process ends within the window, with status 0.

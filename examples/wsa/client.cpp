@@ -4,8 +4,7 @@
 // --clients N, N of them run at once, one thread each, as the article's Connect thread.
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
-#include <cstring>
+#include <cstdio>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,20 +12,11 @@
 
 #include <winsock2.h>
 
+#include "article_common.hpp"
+#include "client_options.hpp"
 #include "winsock_init.hpp"
 
 namespace {
-
-struct ClientOptions {
-  const char* address = "127.0.0.1";
-  unsigned short port = 4567;
-  std::string name = "client";
-  std::vector<std::string> lines;
-  unsigned count = 0;       // lines made up: "message <k> of <count> from <name>"
-  unsigned clients = 0;     // 0: one client, named --name, that logs what it does
-  bool stay = false;        // keep the connection until the server closes it
-  DWORD timeoutMs = 40000;  // the article's wait; three in a row end the client
-};
 
 // Holds every client after its login until all have logged in, so that the server has them
 // all at once (more than 64 needs its worker threads). Bounded: a client that never logs in
@@ -182,14 +172,12 @@ class Client {
   // One recv per FD_READ: Windows records it again while data is left. Returns the bytes read,
   // 0 at the end of the stream, -1 when nothing was there or on an error.
   int ReadSome() {
-    char m_RecvBuffer[4096];
-    int nRecv = ::recv(s_, m_RecvBuffer, sizeof(m_RecvBuffer), 0);
-    if (nRecv == SOCKET_ERROR) {
-      int code = ::WSAGetLastError();
-      if (code != WSAEWOULDBLOCK) Note("recv", code);
+    int code = 0;
+    int nRecv = ReceiveSome(s_, input_, code);
+    if (nRecv < 0) {
+      if (code != 0) Note("recv", code);
       return -1;
     }
-    input_.append(m_RecvBuffer, static_cast<std::size_t>(nRecv));
     std::size_t end;
     while ((end = input_.find('\n')) != std::string::npos) {
       HandleLine(input_.substr(0, end));
@@ -224,21 +212,11 @@ class Client {
     linesQueued_ = true;
   }
 
-  // Sends while the buffer takes it. After WSAEWOULDBLOCK, only the next FD_WRITE says there
-  // is room again: the article's client never looked at FD_WRITE.
+  // Sends while the buffer takes it (SendSome), all that waits in each call.
   void Flush() {
-    while (writable_ && !output_.empty()) {
-      int nSent = ::send(s_, output_.data(), static_cast<int>(output_.size()), 0);
-      if (nSent == SOCKET_ERROR) {
-        int code = ::WSAGetLastError();
-        if (code == WSAEWOULDBLOCK) {
-          writable_ = false;
-        } else {
-          Note("send", code);
-        }
-        return;
-      }
-      output_.erase(0, static_cast<std::size_t>(nSent));
+    if (int code = SendSome(s_, output_, writable_, std::string::npos)) {
+      Note("send", code);
+      return;
     }
     // All lines out: the client's end of the session, a FIN after its last line.
     if (linesQueued_ && output_.empty() && !opt_.stay && !shutDown_) {
@@ -284,48 +262,6 @@ class Client {
   bool shutDown_ = false;
   bool arrived_ = false;
 };
-
-bool ParseOptions(int argc, char** argv, ClientOptions& opt) {
-  for (int i = 1; i < argc; ++i) {
-    std::string option = argv[i];
-    if (option == "--stay") {
-      opt.stay = true;
-      continue;
-    }
-    if (i + 1 >= argc) return false;
-    const char* value = argv[++i];
-    char* end = nullptr;
-    unsigned long number = std::strtoul(value, &end, 10);
-    bool numeric = *value != '\0' && *end == '\0';
-    if (option == "--address") {
-      opt.address = value;
-    } else if (option == "--port" && numeric && number <= 65535) {
-      opt.port = static_cast<unsigned short>(number);
-    } else if (option == "--name" && *value != '\0' && std::strchr(value, ' ') == nullptr) {
-      opt.name = value;
-    } else if (option == "--line") {
-      opt.lines.push_back(value);
-    } else if (option == "--count" && numeric && number <= 100000) {
-      opt.count = static_cast<unsigned>(number);
-    } else if (option == "--clients" && numeric && number <= 5000) {
-      opt.clients = static_cast<unsigned>(number);
-    } else if (option == "--timeout" && numeric && number > 0 && number <= 3600) {
-      opt.timeoutMs = static_cast<DWORD>(number * 1000);
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::vector<std::string> MadeUpLines(const std::string& name, unsigned count) {
-  std::vector<std::string> lines;
-  for (unsigned k = 1; k <= count; ++k) {
-    lines.push_back("message " + std::to_string(k) + " of " + std::to_string(count) + " from " +
-                    name);
-  }
-  return lines;
-}
 
 }  // namespace
 

@@ -7,8 +7,7 @@
 // back as "<name>: <line>"; the client ends the session by closing its side.
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
-#include <cstring>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -17,31 +16,16 @@
 
 #include <winsock2.h>
 
+#include "article_common.hpp"
+#include "server_session.hpp"
 #include "winsock_init.hpp"
 
 namespace {
-
-// A longer line without its end is an error: a client cannot make the server hoard memory.
-constexpr std::size_t kMaxLine = 4096;
 
 struct Options {
   const char* address = "0.0.0.0";
   unsigned short nPort = 4567;  // the article's port
   unsigned long stopAfter = 0;  // stop once that many sessions have ended; 0: never
-};
-
-// One client (the book's SOCKET_OBJ).
-struct SocketObj {
-  SOCKET s = INVALID_SOCKET;
-  WSAEVENT event = WSA_INVALID_EVENT;
-  std::string name;         // empty until LOGIN
-  std::string input;        // received, not yet a whole line
-  std::string output;       // echoes waiting for room in the send buffer
-  bool writable = false;    // an FD_WRITE came, and no send failed with WSAEWOULDBLOCK since
-  bool peerClosed = false;  // FD_CLOSE came and the data before it has been read
-  bool hangUp = false;      // close once the output is sent (a refused login)
-  std::string error;        // why the session failed, if it did
-  unsigned messages = 0;
 };
 
 // One worker (the book's THREAD_OBJ). Its event 0 is the rebuild event.
@@ -58,111 +42,7 @@ struct ThreadObj {
 Options g_options;
 WSAEVENT g_stopEvent = WSA_INVALID_EVENT;
 std::atomic<unsigned long> g_sessionsEnded{0};
-std::atomic<unsigned long> g_messages{0};
 std::atomic<long> g_connections{0};
-
-void Fail(SocketObj& so, const char* what, int code) {
-  if (so.error.empty()) so.error = std::string(what) + " failed with " + std::to_string(code);
-}
-
-void Flush(SocketObj& so) {
-  while (so.writable && !so.output.empty() && so.error.empty()) {
-    int chunk = static_cast<int>(std::min<std::size_t>(so.output.size(), 65536));
-    int nSent = ::send(so.s, so.output.data(), chunk, 0);
-    if (nSent == SOCKET_ERROR) {
-      int code = ::WSAGetLastError();
-      // The buffer is full: FD_WRITE is recorded once there is room again, not before.
-      if (code == WSAEWOULDBLOCK) {
-        so.writable = false;
-      } else {
-        Fail(so, "send", code);
-      }
-      return;
-    }
-    so.output.erase(0, static_cast<std::size_t>(nSent));
-  }
-}
-
-void HandleLine(SocketObj& so, std::string line, int threadNumber) {
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (so.name.empty()) {
-    std::string name = line.compare(0, 6, "LOGIN ") == 0 ? line.substr(6) : std::string();
-    if (name.empty() || name.size() > 32 || name.find(' ') != std::string::npos) {
-      so.output += "DENIED expected LOGIN <name>\n";
-      so.hangUp = true;
-      return;
-    }
-    so.name = name;
-    so.output += "WELCOME " + name + "\n";
-    LogLine("login %s (thread %d)", name.c_str(), threadNumber);
-    return;
-  }
-  so.output += so.name + ": " + line + "\n";
-  ++so.messages;
-  ++g_messages;
-  LogLine("message %s: %s", so.name.c_str(), line.c_str());
-}
-
-// One recv: Windows records FD_READ again while data is left. Returns the bytes read, 0 at
-// the end of the stream, -1 when nothing is there (or on an error, kept in so.error).
-int ReadSome(SocketObj& so, int threadNumber) {
-  char szText[4096];  // the size is the buffer's, not strlen of what it happens to hold
-  int nRecv = ::recv(so.s, szText, sizeof(szText), 0);
-  if (nRecv == SOCKET_ERROR) {
-    int code = ::WSAGetLastError();
-    if (code != WSAEWOULDBLOCK) Fail(so, "recv", code);
-    return -1;
-  }
-  so.input.append(szText, static_cast<std::size_t>(nRecv));
-  std::size_t end;
-  while (!so.hangUp && (end = so.input.find('\n')) != std::string::npos) {
-    std::string line = so.input.substr(0, end);
-    so.input.erase(0, end + 1);
-    HandleLine(so, std::move(line), threadNumber);
-  }
-  if (so.input.size() > kMaxLine) Fail(so, "a line within the length limit", 0);
-  return nRecv;
-}
-
-void HandleIo(SocketObj& so, int threadNumber) {
-  WSANETWORKEVENTS event;
-  // Resets the event object too, in the same step.
-  if (::WSAEnumNetworkEvents(so.s, so.event, &event) == SOCKET_ERROR) {
-    Fail(so, "WSAEnumNetworkEvents", ::WSAGetLastError());
-    return;
-  }
-  // Every bit, not an else-if chain: one record may hold a read, a write and the close.
-  if (event.lNetworkEvents & FD_READ) {
-    if (event.iErrorCode[FD_READ_BIT] != 0) {
-      Fail(so, "FD_READ", event.iErrorCode[FD_READ_BIT]);
-    } else {
-      ReadSome(so, threadNumber);
-    }
-  }
-  if (event.lNetworkEvents & FD_WRITE) {
-    if (event.iErrorCode[FD_WRITE_BIT] != 0) {
-      Fail(so, "FD_WRITE", event.iErrorCode[FD_WRITE_BIT]);
-    } else {
-      so.writable = true;
-    }
-  }
-  if (event.lNetworkEvents & FD_CLOSE) {
-    if (event.iErrorCode[FD_CLOSE_BIT] != 0) {
-      Fail(so, "FD_CLOSE", event.iErrorCode[FD_CLOSE_BIT]);
-    } else {
-      // Windows reports the close as the peer's FIN arrives, maybe with data still unread:
-      // closing now would drop the client's last lines. Read up to the end first.
-      while (so.error.empty() && !so.hangUp && ReadSome(so, threadNumber) > 0) {
-      }
-      so.peerClosed = true;
-    }
-  }
-  Flush(so);
-}
-
-bool Finished(const SocketObj& so) {
-  return !so.error.empty() || ((so.peerClosed || so.hangUp) && so.output.empty());
-}
 
 void CloseSession(SocketObj& so, const char* reason) {
   // A FIN after the last echo; on an error there is nothing left worth saying.
@@ -305,17 +185,14 @@ int AcceptAll(SOCKET sListen, std::vector<std::unique_ptr<ThreadObj>>& threads, 
 bool ParseOptions(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string option = argv[i];
-    if (i + 1 >= argc) return false;
-    const char* value = argv[++i];
-    char* end = nullptr;
-    unsigned long number = std::strtoul(value, &end, 10);
-    bool numeric = *value != '\0' && *end == '\0';
+    OptionValue value;
+    if (!TakeOptionValue(argc, argv, i, value)) return false;
     if (option == "--address") {
-      g_options.address = value;
-    } else if (option == "--port" && numeric && number <= 65535) {
-      g_options.nPort = static_cast<unsigned short>(number);
-    } else if (option == "--stop-after" && numeric) {
-      g_options.stopAfter = number;
+      g_options.address = value.text;
+    } else if (option == "--port" && value.numeric && value.number <= 65535) {
+      g_options.nPort = static_cast<unsigned short>(value.number);
+    } else if (option == "--stop-after" && value.numeric) {
+      g_options.stopAfter = value.number;
     } else {
       return false;
     }
@@ -416,6 +293,6 @@ int main(int argc, char** argv) {
   }
   ::WSACloseEvent(g_stopEvent);
   LogLine("stopped: %lu sessions, %lu messages, at most %ld at once on %u threads",
-          g_sessionsEnded.load(), g_messages.load(), peak, static_cast<unsigned>(threads.size()));
+          g_sessionsEnded.load(), MessagesEchoed(), peak, static_cast<unsigned>(threads.size()));
   return 0;
 }

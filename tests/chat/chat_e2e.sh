@@ -9,6 +9,9 @@
 set -euo pipefail
 # Writing to a client that has gone must fail, not kill this script.
 trap '' PIPE
+# wait_for; this script's own say (to a client) replaces the one defined there.
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 
 scenario=${1:?scenario}
 read -r -a runner <<<"${EVSEL_RUNNER:-}"
@@ -46,17 +49,6 @@ fail() {
     sed -n '/Sanitizer\|runtime error:/,$p' "$work/server.err" | head -n 120 >&2
   fi
   exit 1
-}
-
-# wait_for <seconds> <command...>: true once the command succeeds, polling every 50 ms.
-wait_for() {
-  local seconds=$1 tries
-  shift
-  for ((tries = seconds * 20; tries > 0; tries--)); do
-    "$@" && return 0
-    sleep 0.05
-  done
-  return 1
 }
 
 host=127.0.0.1

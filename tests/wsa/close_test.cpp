@@ -23,13 +23,9 @@ TEST_CASE("A graceful close is reported once as FD_CLOSE with 0, then recv retur
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), close_mask) == 0);
   pair.client.close();
-  WSANETWORKEVENTS ne = next_record(pair.server.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_CLOSE);
+  const WSANETWORKEVENTS ne = expect_record(pair.server.get(), e.get(), FD_CLOSE);
   CHECK(ne.iErrorCode[FD_CLOSE_BIT] == 0);
-  CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
-  REQUIRE(WSAEventSelect(pair.server.get(), e.get(), close_mask) == 0);
-  CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
+  expect_quiet_reselected(pair.server.get(), e.get(), close_mask);
   char one = 0;
   CHECK(recv(pair.server.get(), &one, 1, 0) == 0);
   CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
@@ -42,9 +38,7 @@ TEST_CASE("A shutdown(SD_SEND) by the peer is the close: its later closesocket a
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), close_mask) == 0);
   REQUIRE(shutdown(pair.client.get(), SD_SEND) == 0);
-  WSANETWORKEVENTS ne = next_record(pair.server.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_CLOSE);
+  const WSANETWORKEVENTS ne = expect_record(pair.server.get(), e.get(), FD_CLOSE);
   CHECK(ne.iErrorCode[FD_CLOSE_BIT] == 0);
   pair.client.close();
   CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
@@ -58,14 +52,10 @@ TEST_CASE(
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), close_mask) == 0);
   abort_connection(pair.client);
-  const WSANETWORKEVENTS ne = next_record(pair.server.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_CLOSE);
+  const WSANETWORKEVENTS ne = expect_record(pair.server.get(), e.get(), FD_CLOSE);
   // 10053, not the documented 10054: the article's client tests for this value.
   CHECK(ne.iErrorCode[FD_CLOSE_BIT] == WSAECONNABORTED);
-  CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
-  REQUIRE(WSAEventSelect(pair.server.get(), e.get(), close_mask) == 0);
-  CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
+  expect_quiet_reselected(pair.server.get(), e.get(), close_mask);
   char one = 0;
   CHECK(recv(pair.server.get(), &one, 1, 0) == SOCKET_ERROR);
   CHECK(WSAGetLastError() == WSAECONNRESET);

@@ -33,9 +33,7 @@ TEST_CASE("A connect reports FD_CONNECT once with 0, together with FD_WRITE",
   REQUIRE(WSAEventSelect(client.get(), e.get(), all_events) == 0);
   CHECK(quiet_record(client.get(), e.get()).lNetworkEvents == 0);
   start_connect(client.get(), local_address(listener.get()));
-  WSANETWORKEVENTS ne = next_record(client.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == (FD_CONNECT | FD_WRITE));
+  const WSANETWORKEVENTS ne = expect_record(client.get(), e.get(), FD_CONNECT | FD_WRITE);
   CHECK(ne.iErrorCode[FD_CONNECT_BIT] == 0);
   CHECK(ne.iErrorCode[FD_WRITE_BIT] == 0);
   CHECK(quiet_record(client.get(), e.get()).lNetworkEvents == 0);
@@ -47,9 +45,7 @@ TEST_CASE("A connect reports FD_CONNECT once with 0, together with FD_WRITE",
   REQUIRE(accepted.get() != INVALID_SOCKET);
   const event_handle e2;
   REQUIRE(WSAEventSelect(accepted.get(), e2.get(), all_events) == 0);
-  ne = next_record(accepted.get(), e2.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_WRITE);
+  expect_record(accepted.get(), e2.get(), FD_WRITE);
 }
 
 TEST_CASE("A refused connect reports FD_CONNECT once with WSAECONNREFUSED and nothing else",
@@ -67,9 +63,8 @@ TEST_CASE("A refused connect reports FD_CONNECT once with WSAECONNREFUSED and no
   REQUIRE(WSAEventSelect(client.get(), e.get(), all_events) == 0);
   start_connect(client.get(), to);
   // Windows retries the SYN after a reset: the refusal takes a second or more there.
-  const WSANETWORKEVENTS ne = next_record(client.get(), e.get(), connect_refused_window);
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_CONNECT);
+  const WSANETWORKEVENTS ne =
+      expect_record(client.get(), e.get(), FD_CONNECT, connect_refused_window);
   CHECK(ne.iErrorCode[FD_CONNECT_BIT] == WSAECONNREFUSED);
   CHECK(quiet_record(client.get(), e.get()).lNetworkEvents == 0);
 }
@@ -80,9 +75,7 @@ TEST_CASE("FD_WRITE comes once after connect and accept, and not after sends tha
   const tcp_pair pair = make_tcp_pair();
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), all_events) == 0);
-  WSANETWORKEVENTS ne = next_record(pair.server.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_WRITE);
+  expect_record(pair.server.get(), e.get(), FD_WRITE);
   CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
   REQUIRE(send(pair.server.get(), "12345", 5, 0) == 5);
   CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
@@ -127,9 +120,7 @@ TEST_CASE("FD_ACCEPT is re-enabled by accept: reported while connections remain 
   std::this_thread::sleep_for(settle_window);
   const event_handle e;
   REQUIRE(WSAEventSelect(listener.get(), e.get(), FD_ACCEPT | FD_READ | FD_CONNECT) == 0);
-  WSANETWORKEVENTS ne = next_record(listener.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_ACCEPT);
+  expect_record(listener.get(), e.get(), FD_ACCEPT);
   CHECK(quiet_record(listener.get(), e.get()).lNetworkEvents == 0);
   socket_handle a1(accept(listener.get(), nullptr, nullptr));
   CHECK(a1.get() != INVALID_SOCKET);
@@ -154,9 +145,7 @@ TEST_CASE("An accepted socket inherits the listener's event and mask and is non-
   CHECK(next_record(listener.get(), e.get()).lNetworkEvents == FD_ACCEPT);
   const socket_handle accepted(accept(listener.get(), nullptr, nullptr));
   REQUIRE(accepted.get() != INVALID_SOCKET);
-  WSANETWORKEVENTS ne = next_record(accepted.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_WRITE);
+  expect_record(accepted.get(), e.get(), FD_WRITE);
   CHECK(quiet_record(accepted.get(), e.get()).lNetworkEvents == 0);
   REQUIRE(send(client.get(), "x", 1, 0) == 1);
   CHECK(next_record(accepted.get(), e.get()).lNetworkEvents == FD_READ);
@@ -178,9 +167,7 @@ TEST_CASE("FD_READ is re-enabled by recv: again after each recv that leaves data
   CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
   REQUIRE(send(pair.client.get(), "12345", 5, 0) == 5);
   CHECK(next_record(pair.server.get(), e.get()).lNetworkEvents == FD_READ);
-  CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
-  REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_READ | FD_CLOSE) == 0);
-  CHECK(quiet_record(pair.server.get(), e.get()).lNetworkEvents == 0);
+  expect_quiet_reselected(pair.server.get(), e.get(), FD_READ | FD_CLOSE);
   char buffer[8] = {};
   CHECK(recv(pair.server.get(), buffer, 2, MSG_PEEK) == 2);
   CHECK(next_record(pair.server.get(), e.get()).lNetworkEvents == FD_READ);
@@ -201,9 +188,7 @@ TEST_CASE("UDP: FD_WRITE once when bound, FD_READ once per datagram", "[wsa][udp
   const event_handle e;
   REQUIRE(WSAEventSelect(receiver.get(), e.get(), FD_READ | FD_WRITE) == 0);
   CHECK(next_record(receiver.get(), e.get()).lNetworkEvents == FD_WRITE);
-  CHECK(quiet_record(receiver.get(), e.get()).lNetworkEvents == 0);
-  REQUIRE(WSAEventSelect(receiver.get(), e.get(), FD_READ | FD_WRITE) == 0);
-  CHECK(quiet_record(receiver.get(), e.get()).lNetworkEvents == 0);
+  expect_quiet_reselected(receiver.get(), e.get(), FD_READ | FD_WRITE);
 
   const sockaddr_in to = local_address(receiver.get());
   const auto to_address = reinterpret_cast<const sockaddr*>(&to);

@@ -80,9 +80,7 @@ TEST_CASE("Data arriving while the mask is 0 is reported once reading is selecte
   REQUIRE(send(pair.client.get(), "12345", 5, 0) == 5);
   CHECK_FALSE(wait_signalled(e.get(), quiet_window));
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_READ | FD_CLOSE) == 0);
-  const WSANETWORKEVENTS ne = next_record(pair.server.get(), e.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_READ);
+  expect_record(pair.server.get(), e.get(), FD_READ);
 }
 
 TEST_CASE("Selecting again with another event object moves the signals to it",
@@ -96,9 +94,7 @@ TEST_CASE("Selecting again with another event object moves the signals to it",
   REQUIRE(send(pair.client.get(), "x", 1, 0) == 1);
   CHECK(wait_signalled(second.get(), expect_window));
   CHECK_FALSE(is_signalled(first.get()));
-  const WSANETWORKEVENTS ne = next_record(pair.server.get(), second.get());
-  INFO(describe(ne));
-  CHECK(ne.lNetworkEvents == FD_READ);
+  expect_record(pair.server.get(), second.get(), FD_READ);
   CHECK_FALSE(is_signalled(first.get()));
 }
 
@@ -110,10 +106,9 @@ TEST_CASE("Selecting again never delivers an enumerated event again, whatever th
   const event_handle second;
   const long all = FD_READ | FD_WRITE | FD_OOB | FD_ACCEPT | FD_CONNECT | FD_CLOSE;
   REQUIRE(WSAEventSelect(pair.server.get(), first.get(), all) == 0);
-  WSANETWORKEVENTS ne = next_record(pair.server.get(), first.get());
-  CHECK(ne.lNetworkEvents == FD_WRITE);
+  expect_record(pair.server.get(), first.get(), FD_WRITE);
   REQUIRE(WSAEventSelect(pair.server.get(), second.get(), all) == 0);
-  ne = quiet_record(pair.server.get(), second.get());
+  WSANETWORKEVENTS ne = quiet_record(pair.server.get(), second.get());
   INFO("after selecting another event: " << describe(ne));
   CHECK(ne.lNetworkEvents == 0);
   REQUIRE(WSAEventSelect(pair.server.get(), nullptr, 0) == 0);
@@ -130,8 +125,7 @@ TEST_CASE("Selecting again keeps a recorded event: narrowing hides it, widening 
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_READ | FD_CLOSE) == 0);
   REQUIRE(send(pair.client.get(), "x", 1, 0) == 1);
-  REQUIRE(wait_signalled(e.get(), expect_window));
-  std::this_thread::sleep_for(settle_window);
+  require_settled_signal(e.get());
   // READ is recorded, not enumerated. A narrower mask neither clears it nor resets the event.
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_CLOSE) == 0);
   CHECK(is_signalled(e.get()));
@@ -153,8 +147,7 @@ TEST_CASE("WSAEnumNetworkEvents with a null event takes the record and leaves th
   const tcp_pair pair = make_tcp_pair();
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_WRITE) == 0);
-  REQUIRE(wait_signalled(e.get(), expect_window));
-  std::this_thread::sleep_for(settle_window);
+  require_settled_signal(e.get());
   WSANETWORKEVENTS ne = enumerate(pair.server.get(), nullptr);
   CHECK(ne.lNetworkEvents == FD_WRITE);
   CHECK(is_signalled(e.get()));
@@ -166,8 +159,7 @@ TEST_CASE("WSAEnumNetworkEvents with a null event takes the record and leaves th
   // The article's client: enumerate with NULL, then WSAResetEvent by hand.
   REQUIRE(send(pair.client.get(), "x", 1, 0) == 1);
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_READ) == 0);
-  REQUIRE(wait_signalled(e.get(), expect_window));
-  std::this_thread::sleep_for(settle_window);
+  require_settled_signal(e.get());
   ne = enumerate(pair.server.get(), nullptr);
   CHECK(ne.lNetworkEvents == FD_READ);
   CHECK(WSAResetEvent(e.get()));
@@ -181,8 +173,7 @@ TEST_CASE("WSAEnumNetworkEvents resets the event object it is given, even anothe
   const event_handle e;
   const event_handle other;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_WRITE) == 0);
-  REQUIRE(wait_signalled(e.get(), expect_window));
-  std::this_thread::sleep_for(settle_window);
+  require_settled_signal(e.get());
   REQUIRE(WSASetEvent(other.get()));
   const WSANETWORKEVENTS ne = enumerate(pair.server.get(), other.get());
   CHECK(ne.lNetworkEvents == FD_WRITE);
@@ -195,8 +186,7 @@ TEST_CASE("WSAEnumNetworkEvents writes only the error slots of the events it rep
   const tcp_pair pair = make_tcp_pair();
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_WRITE) == 0);
-  REQUIRE(wait_signalled(e.get(), expect_window));
-  std::this_thread::sleep_for(settle_window);
+  require_settled_signal(e.get());
   WSANETWORKEVENTS ne;
   std::memset(&ne, 0xab, sizeof ne);
   REQUIRE(WSAEnumNetworkEvents(pair.server.get(), e.get(), &ne) == 0);
@@ -214,8 +204,7 @@ TEST_CASE("A signal can come with an empty record: a recv took the data before t
   const event_handle e;
   REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_READ) == 0);
   REQUIRE(send(pair.client.get(), "abc", 3, 0) == 3);
-  REQUIRE(wait_signalled(e.get(), expect_window));
-  std::this_thread::sleep_for(settle_window);
+  require_settled_signal(e.get());
   char buffer[8] = {};
   CHECK(recv(pair.server.get(), buffer, sizeof buffer, 0) == 3);
   CHECK(is_signalled(e.get()));

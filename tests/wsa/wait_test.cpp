@@ -195,27 +195,23 @@ TEST_CASE("Events are manual-reset: set stays set across waits until WSAResetEve
 TEST_CASE("WSASetEvent, WSAResetEvent and WSACloseEvent fail on a handle that is no event",
           "[wsa][wait][errors]") {
   const wsa_session session;
-  WSASetLastError(0);
-  CHECK_FALSE(WSASetEvent(WSA_INVALID_EVENT));
-  CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
-  WSASetLastError(0);
-  CHECK_FALSE(WSAResetEvent(WSA_INVALID_EVENT));
-  CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
-  WSASetLastError(0);
-  CHECK_FALSE(WSACloseEvent(WSA_INVALID_EVENT));
-  CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
+  // Each call fails and sets the error itself (cleared before, so that none is left over).
+  const auto refused = [](WSAEVENT bad) {
+    WSASetLastError(0);
+    CHECK_FALSE(WSASetEvent(bad));
+    CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    CHECK_FALSE(WSAResetEvent(bad));
+    CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
+    WSASetLastError(0);
+    CHECK_FALSE(WSACloseEvent(bad));
+    CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
+  };
+  refused(WSA_INVALID_EVENT);
 
   // A closed event, used at once (before anything else could be given its value).
   const WSAEVENT closed = WSACreateEvent();
   REQUIRE(closed != WSA_INVALID_EVENT);
   REQUIRE(WSACloseEvent(closed));
-  WSASetLastError(0);
-  CHECK_FALSE(WSASetEvent(closed));
-  CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
-  WSASetLastError(0);
-  CHECK_FALSE(WSAResetEvent(closed));
-  CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
-  WSASetLastError(0);
-  CHECK_FALSE(WSACloseEvent(closed));
-  CHECK(WSAGetLastError() == WSA_INVALID_HANDLE);
+  refused(closed);
 }

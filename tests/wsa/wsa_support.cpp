@@ -161,6 +161,35 @@ WSANETWORKEVENTS quiet_record(SOCKET s, WSAEVENT e) {
   return enumerate(s, e);
 }
 
+WSANETWORKEVENTS expect_record(SOCKET s, WSAEVENT e, long events, ms window) {
+  const WSANETWORKEVENTS ne = next_record(s, e, window);
+  INFO(describe(ne));
+  CHECK(ne.lNetworkEvents == events);
+  return ne;
+}
+
+WSANETWORKEVENTS expect_record_with(SOCKET s, WSAEVENT e, long event) {
+  const WSANETWORKEVENTS ne = next_record(s, e);
+  INFO(describe(ne));
+  CHECK((ne.lNetworkEvents & event) != 0);
+  return ne;
+}
+
+void expect_quiet_reselected(SOCKET s, WSAEVENT e, long mask) {
+  WSANETWORKEVENTS ne = quiet_record(s, e);
+  INFO("before selecting again: " << describe(ne));
+  CHECK(ne.lNetworkEvents == 0);
+  REQUIRE(WSAEventSelect(s, e, mask) == 0);
+  ne = quiet_record(s, e);
+  INFO("after selecting again: " << describe(ne));
+  CHECK(ne.lNetworkEvents == 0);
+}
+
+void require_settled_signal(WSAEVENT e) {
+  REQUIRE(wait_signalled(e, expect_window));
+  std::this_thread::sleep_for(settle_window);
+}
+
 std::string describe(const WSANETWORKEVENTS& ne) {
   static const struct {
     long bit;
@@ -224,6 +253,11 @@ void abort_connection(socket_handle& s) {
 int set_non_blocking(SOCKET s, bool on) {
   u_long mode = on ? 1 : 0;
   return ioctlsocket(s, FIONBIO, &mode);
+}
+
+int set_receive_timeout(SOCKET s, DWORD milliseconds) {
+  return setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, reinterpret_cast<const char*>(&milliseconds),
+                    sizeof milliseconds);
 }
 
 struct blocked_call_watchdog::state {

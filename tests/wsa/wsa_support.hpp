@@ -91,6 +91,19 @@ WSANETWORKEVENTS next_record(SOCKET s, WSAEVENT e, ms window = expect_window);
 // What `s` records within the quiet window (expected to be nothing).
 WSANETWORKEVENTS quiet_record(SOCKET s, WSAEVENT e);
 
+// The checked forms of the steps above; a failure names what was recorded (describe). They
+// return the record for the error codes.
+// The next record of `s` must be exactly `events`.
+WSANETWORKEVENTS expect_record(SOCKET s, WSAEVENT e, long events, ms window = expect_window);
+// The next record of `s` must hold `event`, with or without others.
+WSANETWORKEVENTS expect_record_with(SOCKET s, WSAEVENT e, long event);
+// Nothing is recorded for `s`, and still nothing once it is selected again with `mask`: an
+// event that was enumerated is not delivered again by a new WSAEventSelect.
+void expect_quiet_reselected(SOCKET s, WSAEVENT e, long mask);
+// `e` must be signalled within the expect window (the case ends if not); then waits the
+// settle window, so that the events arriving together are all recorded.
+void require_settled_signal(WSAEVENT e);
+
 // "READ|CLOSE(10053)", for failure messages.
 std::string describe(const WSANETWORKEVENTS& ne);
 
@@ -105,6 +118,8 @@ void abort_connection(socket_handle& s);
 
 // ioctlsocket(FIONBIO); returns ioctlsocket's result.
 int set_non_blocking(SOCKET s, bool on);
+// setsockopt(SO_RCVTIMEO); returns setsockopt's result.
+int set_receive_timeout(SOCKET s, DWORD milliseconds);
 
 // Ends the program with a message if it is still alive after `limit`: for the calls that are
 // meant to block, so that a call that never returns fails the run instead of hanging it.
