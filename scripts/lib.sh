@@ -106,7 +106,7 @@ run_suites() {
   local differences
   differences=$(ctest --test-dir "$dir" -N -L "layer-difference\$" | sed -n 's/^Total Tests: //p')
   [ "${differences:-0}" = 0 ] ||
-    line="$line; $differences expected failures of evsel-wsa's documented differences from Windows"
+    line="$line; evsel-wsa's documented differences from Windows, expected to fail: $differences"
   # A test that cannot run on this platform says why and is skipped: named, never hidden.
   local skipped
   skipped=$(sed -n 's/^ *[0-9]*\/[0-9]* Test *#[0-9]*: \(.*\) \.\.*\**Skipped.*/\1/p' "$dir/ctest.log" |

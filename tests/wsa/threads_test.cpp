@@ -199,3 +199,41 @@ TEST_CASE("A blocking accept on an unselected listener waits until a client conn
   CHECK(accepted.get() != INVALID_SOCKET);
   CHECK(clock::now() - start >= ms(100));
 }
+
+// Two threads wait, each on its own socket's event; the first to wait is woken first and
+// leaves. Events for the socket of the one still waiting must reach it then: on the layer,
+// the thread that leaves hands the watching of the sockets on (docs/wsa.md, "Several
+// threads waiting at once").
+TEST_CASE("A thread still waiting gets its socket's event after another waiting thread has left",
+          "[wsa][threads][wait]") {
+  const wsa_session session;
+  std::array<tcp_pair, 2> pairs{make_tcp_pair(), make_tcp_pair()};
+  std::array<event_handle, 2> events;
+  for (std::size_t i = 0; i < 2; ++i) {
+    REQUIRE(WSAEventSelect(pairs[i].server.get(), events[i].get(), FD_READ) == 0);
+  }
+  const DWORD limit = static_cast<DWORD>(4 * expect_window.count());
+  std::array<std::atomic<DWORD>, 2> results{};
+  std::array<std::atomic<long long>, 2> returned_ms{};
+  const auto start = clock::now();
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 2; ++i) {
+    results[i] = WSA_WAIT_IO_COMPLETION;  // "not returned yet": no wait here is alertable
+    threads.emplace_back([&, i] {
+      WSAEVENT e = events[i].get();
+      results[i] = WSAWaitForMultipleEvents(1, &e, FALSE, limit, FALSE);
+      returned_ms[i] = std::chrono::duration_cast<ms>(clock::now() - start).count();
+    });
+    std::this_thread::sleep_for(settle_window);  // the first is waiting before the second
+  }
+  REQUIRE(send(pairs[0].client.get(), "a", 1, 0) == 1);
+  CHECK(eventually([&] { return results[0] != WSA_WAIT_IO_COMPLETION; }));
+  std::this_thread::sleep_for(settle_window);
+  const auto sent_second = std::chrono::duration_cast<ms>(clock::now() - start).count();
+  REQUIRE(send(pairs[1].client.get(), "b", 1, 0) == 1);
+  for (auto& t : threads) t.join();
+  CHECK(results[0] == WSA_WAIT_EVENT_0);
+  CHECK(results[1] == WSA_WAIT_EVENT_0);
+  INFO("the second waiter returned " << returned_ms[1] - sent_second << " ms after its data");
+  CHECK(returned_ms[1] - sent_second < expect_window.count());
+}
