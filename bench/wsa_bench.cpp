@@ -6,6 +6,8 @@
 // (a thread switch more per event) plus the event-object wait. On Windows it is the real
 // ws2_32 against evsel's native backend.
 //   evsel-wsa-bench [--rounds N] [--repetitions N]
+#include "wsa_bench.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,7 +18,6 @@
 
 #include "bench_common.hpp"
 #include "number_argument.hpp"
-#include "wsa_bench.hpp"
 
 namespace {
 
@@ -51,7 +52,8 @@ double evsel_exchange(std::size_t pairs, std::size_t rounds, std::size_t size) {
     std::vector<std::size_t> echoed(pairs, 0);
     std::size_t done = 0;
     while (done < pairs) {
-      const std::size_t n = poller.wait(records.data(), records.size(), std::chrono::seconds(10), ec);
+      const std::size_t n =
+          poller.wait(records.data(), records.size(), std::chrono::seconds(10), ec);
       check(ec, "wait");
       if (n == 0) evsel_bench::die("evsel-wsa-bench", "no record within 10 s");
       for (std::size_t r = 0; r < n; ++r) {
@@ -79,7 +81,7 @@ int main(int argc, char** argv) {
   unsigned long long repetitions = 5;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    unsigned long long* target = arg == "--rounds" ? &rounds
+    unsigned long long* target = arg == "--rounds"        ? &rounds
                                  : arg == "--repetitions" ? &repetitions
                                                           : nullptr;
     if (target == nullptr || i + 1 == argc ||
@@ -106,9 +108,8 @@ int main(int argc, char** argv) {
       winsock.push_back(evsel_wsa_bench::winsock_exchange(c.pairs, cell_rounds, c.size));
       ratios.push_back(winsock.back() / direct.back());
     }
-    std::printf("%-7zu %-7zu %-12.3g %-12.3g %.2f\n", c.pairs, c.size,
-                evsel_bench::median(direct), evsel_bench::median(winsock),
-                evsel_bench::median(ratios));
+    std::printf("%-7zu %-7zu %-12.3g %-12.3g %.2f\n", c.pairs, c.size, evsel_bench::median(direct),
+                evsel_bench::median(winsock), evsel_bench::median(ratios));
   }
   return 0;
 }

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // evsel-wsa-bench: the Winsock side (wsa_bench.hpp): on POSIX through evsel-wsa, on Windows
 // through the real ws2_32.
-#include <winsock2.h>
-#include <ws2tcpip.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
 
 #include "wsa_bench.hpp"
 
@@ -105,7 +105,8 @@ double winsock_exchange(std::size_t pairs, std::size_t rounds, std::size_t size)
       }
     }
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const SOCKET s : sockets) closesocket(s);
   for (const WSAEVENT e : events) WSACloseEvent(e);
   WSACleanup();

@@ -2,13 +2,13 @@
 // evsel-wsa: the waits of blocking calls. evsel's sockets never block, so a Winsock
 // socket in blocking mode (the default, until ioctlsocket(FIONBIO) or WSAEventSelect) makes
 // its call, and while it would block, waits here for the socket to become ready.
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <mutex>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "wsa_runtime.hpp"
 

@@ -51,13 +51,22 @@ int accept(socket_handle s, socket_handle& out, endpoint& peer) noexcept;
 // WSAEWOULDBLOCK when the attempt started (never WSAEINPROGRESS), the outcome comes as
 // FD_CONNECT.
 int connect(socket_handle s, const endpoint& remote) noexcept;
-int recv(socket_handle s, void* data, std::size_t size, message_flags flags,
+int recv(socket_handle s,
+         void* data,
+         std::size_t size,
+         message_flags flags,
          std::size_t& received) noexcept;
-int send(socket_handle s, const void* data, std::size_t size, message_flags flags,
+int send(socket_handle s,
+         const void* data,
+         std::size_t size,
+         message_flags flags,
          std::size_t& sent) noexcept;
-int recv_from(socket_handle s, void* data, std::size_t size, endpoint& from,
-              std::size_t& received) noexcept;
-int send_to(socket_handle s, const void* data, std::size_t size, const endpoint& to,
+int recv_from(
+    socket_handle s, void* data, std::size_t size, endpoint& from, std::size_t& received) noexcept;
+int send_to(socket_handle s,
+            const void* data,
+            std::size_t size,
+            const endpoint& to,
             std::size_t& sent) noexcept;
 int shutdown(socket_handle s, shutdown_mode how) noexcept;
 int local_endpoint(socket_handle s, endpoint& out) noexcept;
@@ -88,8 +97,8 @@ enum class option : std::uint8_t {
   accepting,        // SO_ACCEPTCONN (get only: listening)
 };
 struct option_value {
-  int number = 0;       // bools as 0/1, sizes, milliseconds, SO_ERROR's code, SO_TYPE
-  int seconds = 0;      // linger only
+  int number = 0;   // bools as 0/1, sizes, milliseconds, SO_ERROR's code, SO_TYPE
+  int seconds = 0;  // linger only
 };
 int set_option(socket_handle s, option which, const option_value& value) noexcept;
 int get_option(socket_handle s, option which, option_value& value) noexcept;
@@ -108,7 +117,9 @@ int event_select(socket_handle s, event_handle e, event mask) noexcept;
 // WSAEnumNetworkEvents: the recorded events of the current mask, each with its Winsock code
 // (indexed by FD_*_BIT), taken and cleared in one step together with resetting `e` (which
 // may be null: then no event is reset).
-int enum_network_events(socket_handle s, event_handle e, event& occurred,
+int enum_network_events(socket_handle s,
+                        event_handle e,
+                        event& occurred,
                         int (&codes)[event_bit_count]) noexcept;
 
 // WSAWaitForMultipleEvents. On success `index` is the lowest signalled index (wait any) or
@@ -116,7 +127,10 @@ int enum_network_events(socket_handle s, event_handle e, event& occurred,
 // or an error (WSA_INVALID_PARAMETER for a count outside 1..64 or a null array,
 // WSA_INVALID_HANDLE for an unknown event). A negative timeout waits forever.
 inline constexpr int wsa_wait_timeout = -1;
-int wait_for_events(const event_handle* events, std::size_t count, bool wait_all,
-                    std::chrono::milliseconds timeout, std::size_t& index) noexcept;
+int wait_for_events(const event_handle* events,
+                    std::size_t count,
+                    bool wait_all,
+                    std::chrono::milliseconds timeout,
+                    std::size_t& index) noexcept;
 
 }  // namespace evsel::wsa

@@ -52,12 +52,17 @@ struct errno_code {
 
 // OS codes without an evsel condition.
 constexpr errno_code by_errno[] = {
-    {EINTR, code::interrupted},           {EBADF, code::bad_handle},
-    {EFAULT, code::fault},                {EDESTADDRREQ, code::destination_required},
-    {EPROTOTYPE, code::protocol_type},    {ENOPROTOOPT, code::no_protocol_option},
+    {EINTR, code::interrupted},
+    {EBADF, code::bad_handle},
+    {EFAULT, code::fault},
+    {EDESTADDRREQ, code::destination_required},
+    {EPROTOTYPE, code::protocol_type},
+    {ENOPROTOOPT, code::no_protocol_option},
     {EPROTONOSUPPORT, code::protocol_not_supported},
-    {ENETRESET, code::network_reset},     {EPIPE, code::shut_down},
-    {ENOMEM, code::no_buffer_space},      {EINPROGRESS, code::would_block},
+    {ENETRESET, code::network_reset},
+    {EPIPE, code::shut_down},
+    {ENOMEM, code::no_buffer_space},
+    {EINPROGRESS, code::would_block},
     {EALREADY, code::already},
 };
 

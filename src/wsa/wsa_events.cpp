@@ -60,9 +60,9 @@ struct event_table {
   // invalid instead of naming a newer event.
   std::uintptr_t next = 0x1000;
   std::shared_ptr<evsel::poller> hidden;
-  bool pumping = false;              // a thread waits on a hidden poller for everyone
-  evsel::poller* pumped = nullptr;   // that poller (`hidden`, or one dropped since)
-  std::vector<waiter*> followers;    // waits asleep that may want to pump, oldest first
+  bool pumping = false;                    // a thread waits on a hidden poller for everyone
+  evsel::poller* pumped = nullptr;         // that poller (`hidden`, or one dropped since)
+  std::vector<waiter*> followers;          // waits asleep that may want to pump, oldest first
   steady_clock::time_point last_pumped{};  // when the last pump ended
 };
 
@@ -75,10 +75,13 @@ event_table& table() noexcept {
 // when it is done, so waking its own poller would only cost it a spurious round.
 thread_local bool delivering_here = false;
 
-std::uintptr_t key(void* handle) noexcept { return reinterpret_cast<std::uintptr_t>(handle); }
+std::uintptr_t key(void* handle) noexcept {
+  return reinterpret_cast<std::uintptr_t>(handle);
+}
 
 // The first signalled index (wait any), or 0 when every object is signalled (wait all).
-bool satisfied(const std::vector<std::shared_ptr<event_object>>& objects, bool wait_all,
+bool satisfied(const std::vector<std::shared_ptr<event_object>>& objects,
+               bool wait_all,
                std::size_t& index) noexcept {
   if (wait_all) {
     for (const auto& o : objects) {
@@ -100,8 +103,7 @@ bool satisfied(const std::vector<std::shared_ptr<event_object>>& objects, bool w
 // among the followers. Undone however the wait ends, allocation failures included.
 class enlistment {
  public:
-  enlistment(event_table& t, const std::vector<std::shared_ptr<event_object>>& objects,
-             waiter& w)
+  enlistment(event_table& t, const std::vector<std::shared_ptr<event_object>>& objects, waiter& w)
       : table_(t), objects_(objects), waiter_(w) {
     for (const auto& o : objects_) o->waiters.push_back(&waiter_);
   }
@@ -139,7 +141,9 @@ void hand_on_pump(event_table& t) noexcept {
 // One round of pumping: takes the pump (caller holds `lock`, and no one pumps), waits on the
 // hidden poller up to `timeout` without the lock, delivers, and gives the pump back. Returns
 // a Winsock code if the OS refused the wait.
-int pump_once(event_table& t, std::unique_lock<std::mutex>& lock, waiter* self,
+int pump_once(event_table& t,
+              std::unique_lock<std::mutex>& lock,
+              waiter* self,
               milliseconds timeout) noexcept {
   std::shared_ptr<evsel::poller> p = t.hidden;
   t.pumping = true;
@@ -266,8 +270,11 @@ int reset_event(event_handle e) noexcept {
   return 0;
 }
 
-int wait_for_events(const event_handle* events, std::size_t count, bool wait_all,
-                    milliseconds timeout, std::size_t& index) noexcept {
+int wait_for_events(const event_handle* events,
+                    std::size_t count,
+                    bool wait_all,
+                    milliseconds timeout,
+                    std::size_t& index) noexcept {
   index = 0;
   if (const int code = check_started()) return code;
   if (events == nullptr || count == 0 || count > maximum_wait_events) {

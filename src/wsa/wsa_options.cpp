@@ -47,8 +47,7 @@ int set_option(socket_handle s, option which, const option_value& value) noexcep
     case option::no_delay:
       return to_wsa(e.sock.set_no_delay(on));
     case option::send_buffer:
-      return remember(e.send_buffer_set, value.number,
-                      e.sock.set_send_buffer_size(value.number));
+      return remember(e.send_buffer_set, value.number, e.sock.set_send_buffer_size(value.number));
     case option::receive_buffer:
       return remember(e.receive_buffer_set, value.number,
                       e.sock.set_receive_buffer_size(value.number));

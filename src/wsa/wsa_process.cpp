@@ -22,9 +22,13 @@ int check_started() noexcept {
   return the_runtime().startups.load(std::memory_order_acquire) > 0 ? 0 : code::not_initialised;
 }
 
-int last_error() noexcept { return thread_last_error; }
+int last_error() noexcept {
+  return thread_last_error;
+}
 
-void set_last_error(int code) noexcept { thread_last_error = code; }
+void set_last_error(int code) noexcept {
+  thread_last_error = code;
+}
 
 int startup() noexcept {
   runtime& rt = the_runtime();

@@ -36,7 +36,7 @@ struct socket_entry {
   const protocol proto;
 
   // Read without the lock by the calls that may block; written under runtime::mutex.
-  std::atomic<bool> blocking{true};  // until ioctlsocket(FIONBIO) or WSAEventSelect
+  std::atomic<bool> blocking{true};        // until ioctlsocket(FIONBIO) or WSAEventSelect
   std::atomic<int> receive_timeout_ms{0};  // SO_RCVTIMEO: bounds blocking receives
   std::atomic<int> send_timeout_ms{0};     // SO_SNDTIMEO: bounds blocking sends
 
@@ -85,8 +85,11 @@ int check_started() noexcept;
 // The entry of `s` (null and WSANOTSOCK or WSANOTINITIALISED in `code` when there is none).
 entry_ptr find_socket(socket_handle s, int& code) noexcept;
 // Registers a new socket in the table; the handle goes to `out`.
-int adopt_socket(evsel::socket sock, address_family family, protocol proto,
-                 const socket_entry* inherit_from, socket_handle& out) noexcept;
+int adopt_socket(evsel::socket sock,
+                 address_family family,
+                 protocol proto,
+                 const socket_entry* inherit_from,
+                 socket_handle& out) noexcept;
 // Takes the socket out of the table and the poller and wakes its blocking calls. Caller
 // holds runtime::mutex.
 void retire_socket_locked(runtime& rt, const entry_ptr& entry) noexcept;

@@ -85,7 +85,9 @@ int mark_bound(socket_entry& entry) noexcept {
   }
 }
 
-int enum_network_events(socket_handle s, event_handle e, event& occurred,
+int enum_network_events(socket_handle s,
+                        event_handle e,
+                        event& occurred,
                         int (&codes)[event_bit_count]) noexcept {
   occurred = event::none;
   for (int& c : codes) c = 0;

@@ -22,8 +22,11 @@ entry_ptr find_socket(socket_handle s, int& code) noexcept {
   return it->second;
 }
 
-int adopt_socket(evsel::socket sock, address_family family, protocol proto,
-                 const socket_entry* inherit_from, socket_handle& out) noexcept {
+int adopt_socket(evsel::socket sock,
+                 address_family family,
+                 protocol proto,
+                 const socket_entry* inherit_from,
+                 socket_handle& out) noexcept {
   out = invalid_socket_handle;
   runtime& rt = the_runtime();
   try {
@@ -60,7 +63,8 @@ int adopt_socket(evsel::socket sock, address_family family, protocol proto,
 void retire_socket_locked(runtime& rt, const entry_ptr& entry) noexcept {
   rt.sockets.erase(entry->handle);
   if (entry->registered) {
-    if (const std::shared_ptr<evsel::poller> p = existing_hidden_poller()) (void)p->remove(entry->sock);
+    if (const std::shared_ptr<evsel::poller> p = existing_hidden_poller())
+      (void)p->remove(entry->sock);
     entry->registered = false;
   }
   cancel_blocking(*entry);

@@ -46,7 +46,10 @@ int with_blocking(socket_entry& entry, readiness what, Attempt attempt) noexcept
 
 }  // namespace
 
-int recv(socket_handle s, void* data, std::size_t size, message_flags flags,
+int recv(socket_handle s,
+         void* data,
+         std::size_t size,
+         message_flags flags,
          std::size_t& received) noexcept {
   received = 0;
   int code = 0;
@@ -72,7 +75,10 @@ int recv(socket_handle s, void* data, std::size_t size, message_flags flags,
   return code;
 }
 
-int send(socket_handle s, const void* data, std::size_t size, message_flags flags,
+int send(socket_handle s,
+         const void* data,
+         std::size_t size,
+         message_flags flags,
          std::size_t& sent) noexcept {
   sent = 0;
   int code = 0;
@@ -97,8 +103,8 @@ int send(socket_handle s, const void* data, std::size_t size, message_flags flag
   return 0;
 }
 
-int recv_from(socket_handle s, void* data, std::size_t size, endpoint& from,
-              std::size_t& received) noexcept {
+int recv_from(
+    socket_handle s, void* data, std::size_t size, endpoint& from, std::size_t& received) noexcept {
   received = 0;
   int code = 0;
   const entry_ptr entry = find_socket(s, code);
@@ -116,7 +122,10 @@ int recv_from(socket_handle s, void* data, std::size_t size, endpoint& from,
   });
 }
 
-int send_to(socket_handle s, const void* data, std::size_t size, const endpoint& to,
+int send_to(socket_handle s,
+            const void* data,
+            std::size_t size,
+            const endpoint& to,
             std::size_t& sent) noexcept {
   sent = 0;
   int code = 0;

@@ -287,8 +287,10 @@ TEST_CASE("Data after a recv made while another thread waits ends that wait",
 // The end of the stream came while data was still queued, so nothing new will arrive: the
 // recv on another thread that takes the last bytes is the only thing that can make the
 // blocked wait look again, and the close is due from that moment (rule 5).
-TEST_CASE("A recv made while another thread waits that takes the data before a close ends that wait with close",
-          "[conformance][threads]") {
+TEST_CASE(
+    "A recv made while another thread waits that takes the data before a close ends that wait with "
+    "close",
+    "[conformance][threads]") {
   tcp_pair pair = make_tcp_pair();
   evsel::poller poller;
   REQUIRE_FALSE(poller.add(pair.server, event::read | event::close, &pair.server));
