@@ -43,9 +43,9 @@ int open_socket(address_family family, protocol proto, socket_handle& out) noexc
 int close_socket(socket_handle s) noexcept;
 int bind(socket_handle s, const endpoint& local) noexcept;
 int listen(socket_handle s, int backlog) noexcept;
-// A blocking listener blocks until a connection comes (or SO_RCVTIMEO passes). The new
-// socket inherits the listener's selection (event object and mask) and its blocking mode,
-// as Windows does.
+// A blocking listener blocks until a connection comes (SO_RCVTIMEO does not bound it, as on
+// Windows). The new socket inherits the listener's selection (event object and mask) and its
+// blocking mode, as Windows does.
 int accept(socket_handle s, socket_handle& out, endpoint& peer) noexcept;
 // Blocking: waits for the outcome (WSAECONNREFUSED, WSAETIMEDOUT, ...). Non-blocking:
 // WSAEWOULDBLOCK when the attempt started (never WSAEINPROGRESS), the outcome comes as

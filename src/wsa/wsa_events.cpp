@@ -105,9 +105,21 @@ class enlistment {
  public:
   enlistment(event_table& t, const std::vector<std::shared_ptr<event_object>>& objects, waiter& w)
       : table_(t), objects_(objects), waiter_(w) {
-    for (const auto& o : objects_) o->waiters.push_back(&waiter_);
+    try {
+      for (const auto& o : objects_) o->waiters.push_back(&waiter_);
+    } catch (...) {
+      leave_objects();  // no destructor runs for a constructor that throws
+      throw;
+    }
   }
   ~enlistment() {
+    leave_objects();
+    sleep_ends();
+  }
+  enlistment(const enlistment&) = delete;
+  enlistment& operator=(const enlistment&) = delete;
+  void sleep_begins() { table_.followers.push_back(&waiter_); }
+  void leave_objects() noexcept {
     for (const auto& o : objects_) {
       auto& list = o->waiters;
       // The same object may appear twice in a wait-any array, and an allocation may have
@@ -115,11 +127,7 @@ class enlistment {
       const auto it = std::find(list.begin(), list.end(), &waiter_);
       if (it != list.end()) list.erase(it);
     }
-    sleep_ends();
   }
-  enlistment(const enlistment&) = delete;
-  enlistment& operator=(const enlistment&) = delete;
-  void sleep_begins() { table_.followers.push_back(&waiter_); }
   void sleep_ends() noexcept {
     auto& list = table_.followers;
     const auto it = std::find(list.begin(), list.end(), &waiter_);
@@ -202,7 +210,12 @@ std::shared_ptr<event_object> find_event(void* handle) noexcept {
 std::shared_ptr<evsel::poller> hidden_poller() {
   event_table& t = table();
   const std::lock_guard<std::mutex> lock(t.mutex);
-  if (t.hidden == nullptr) t.hidden = std::make_shared<evsel::poller>();
+  if (t.hidden == nullptr) {
+    t.hidden = std::make_shared<evsel::poller>();
+    // Waits that began while there was nothing to pump sleep as followers: one of them
+    // takes the pump now, or the sockets selected from here on go unwatched.
+    hand_on_pump(t);
+  }
   return t.hidden;
 }
 

@@ -42,14 +42,13 @@ int startup() noexcept {
 // (they are not Winsock's on Windows either).
 int cleanup() noexcept {
   runtime& rt = the_runtime();
-  std::vector<entry_ptr> closing;
+  decltype(runtime::sockets) closing;  // taken whole: a swap cannot fail
   {
     const std::lock_guard<std::mutex> lock(rt.mutex);
     if (rt.startups.load(std::memory_order_acquire) == 0) return code::not_initialised;
     if (rt.startups.fetch_sub(1, std::memory_order_acq_rel) > 1) return 0;
-    closing.reserve(rt.sockets.size());
-    for (const auto& [handle, entry] : rt.sockets) closing.push_back(entry);
-    for (const entry_ptr& entry : closing) retire_socket_locked(rt, entry);
+    closing.swap(rt.sockets);
+    for (const auto& [handle, entry] : closing) retire_socket_locked(rt, entry);
     drop_hidden_poller();
   }
   return 0;

@@ -16,7 +16,8 @@
 namespace evsel::wsa {
 
 int event_select(socket_handle s, event_handle e, event mask) noexcept {
-  if (const int code = check_started()) return code;
+  // A handle that is no socket says so before the other arguments are looked at.
+  if (int code = 0; find_socket(s, code) == nullptr) return code;
   mask &= all_events;  // FD_QOS and the others Windows defines never occur here
   std::shared_ptr<event_object> object;
   if (e != nullptr) {
@@ -91,7 +92,7 @@ int enum_network_events(socket_handle s,
                         int (&codes)[event_bit_count]) noexcept {
   occurred = event::none;
   for (int& c : codes) c = 0;
-  if (const int code = check_started()) return code;
+  if (int code = 0; find_socket(s, code) == nullptr) return code;
   std::shared_ptr<event_object> object;
   if (e != nullptr) {
     object = find_event(e);

@@ -31,6 +31,12 @@ int adopt_socket(evsel::socket sock,
   runtime& rt = the_runtime();
   try {
     const std::lock_guard<std::mutex> lock(rt.mutex);
+    // The last WSACleanup may have run since the caller looked: it closed every socket,
+    // and this one goes too (the evsel socket closes as it leaves).
+    if (rt.startups.load(std::memory_order_acquire) == 0) return code::not_initialised;
+    // A listener closed meanwhile: the accepted socket would inherit a selection that no
+    // one registers.
+    if (inherit_from != nullptr && inherit_from->closing.load()) return code::not_socket;
     const socket_handle handle = rt.next_handle;
     auto entry = std::make_shared<socket_entry>(handle, std::move(sock), family, proto);
     if (inherit_from != nullptr) {

@@ -85,7 +85,13 @@ int send(socket_handle s,
   const entry_ptr entry = find_socket(s, code);
   if (entry == nullptr) return code;
   const auto* bytes = static_cast<const std::uint8_t*>(data);
-  if (!entry->blocking.load() || entry->proto == protocol::udp) {
+  if (entry->proto == protocol::udp) {
+    // One datagram, whole or not at all; a blocking socket waits for room.
+    return with_blocking(*entry, readiness::writable, [&](std::error_code& ec) {
+      sent = entry->sock.send(data, size, ec, flags);
+    });
+  }
+  if (!entry->blocking.load()) {
     std::error_code ec;
     sent = entry->sock.send(data, size, ec, flags);
     return to_wsa(ec);

@@ -237,3 +237,30 @@ TEST_CASE("A thread still waiting gets its socket's event after another waiting 
   INFO("the second waiter returned " << returned_ms[1] - sent_second << " ms after its data");
   CHECK(returned_ms[1] - sent_second < expect_window.count());
 }
+
+// A thread may wait on an event before any socket is selected with it (a worker started
+// before the first connection comes). The selection made afterwards must reach that wait:
+// on the layer, the first selection gives the waiting thread the watching of the sockets.
+TEST_CASE("A wait that began before any socket was selected gets the socket's event",
+          "[wsa][threads][wait]") {
+  const wsa_session session;
+  tcp_pair pair = make_tcp_pair();
+  const event_handle e;
+  std::atomic<DWORD> result{WSA_WAIT_IO_COMPLETION};  // "not returned yet"
+  std::atomic<long long> returned_ms{0};
+  const auto start = clock::now();
+  std::thread waiter([&] {
+    WSAEVENT handle = e.get();
+    result = WSAWaitForMultipleEvents(1, &handle, FALSE,
+                                      static_cast<DWORD>(4 * expect_window.count()), FALSE);
+    returned_ms = std::chrono::duration_cast<ms>(clock::now() - start).count();
+  });
+  std::this_thread::sleep_for(settle_window);  // the wait has begun by now
+  REQUIRE(WSAEventSelect(pair.server.get(), e.get(), FD_READ) == 0);
+  const auto sent = std::chrono::duration_cast<ms>(clock::now() - start).count();
+  REQUIRE(send(pair.client.get(), "a", 1, 0) == 1);
+  waiter.join();
+  CHECK(result == WSA_WAIT_EVENT_0);
+  INFO("the wait returned " << returned_ms - sent << " ms after the data was sent");
+  CHECK(returned_ms - sent < expect_window.count());
+}
