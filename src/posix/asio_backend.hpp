@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -90,6 +91,10 @@ class backend {
   static void move_input(asio_registration& r, input_state to) noexcept;
   static void move_urgent(asio_registration& r, urgent_state to) noexcept;
   void plan_read_wait(asio_registration& r) noexcept;
+  // A run blocks in the reactor, and this call comes from another thread.
+  bool blocks_elsewhere() const noexcept {
+    return blocked_run_ != std::thread::id{} && blocked_run_ != std::this_thread::get_id();
+  }
   void forgo_read_wait(asio_registration& r) noexcept;
   void list_for_look(asio_registration& r, input_state why) noexcept;
   void look_at_listed() noexcept;
@@ -113,10 +118,11 @@ class backend {
   std::atomic<bool> wake_pending_{false};
   bool nudge_pending_ = false;  // guarded by the engine's lock
   bool woken_ = false;          // a wake handler ran: the next run reports it
-  // Guarded by the engine's lock: a run has let go of it to block in the reactor. A call on
-  // another thread then arms a connection's read wait instead of listing it for a look that
-  // would wait for something else to end the block (see plan_read_wait).
-  bool run_blocked_ = false;
+  // Guarded by the engine's lock: the thread of a run that has let go of it to block in the
+  // reactor (none otherwise). A call on another thread then arms a connection's read wait
+  // instead of listing it for a look that would wait for something else to end the block
+  // (see plan_read_wait); the run's own handlers list as usual, for its closing look.
+  std::thread::id blocked_run_{};
   // release_detached runs handlers on a thread that holds the engine's lock already.
   bool lock_held_ = false;
   // The engine's lock while run() lets go of it: handlers take it for their turn.

@@ -29,7 +29,7 @@ run_status backend::run(std::chrono::milliseconds timeout,
   if (core_.has_queued() || woken_) timeout = std::chrono::milliseconds::zero();
   // Handlers run inside run_one/poll_one, on this thread; each takes the lock for itself.
   engine_lock_ = held.mutex();
-  run_blocked_ = true;
+  blocked_run_ = std::this_thread::get_id();
   held.unlock();
   try {
     if (timeout < std::chrono::milliseconds::zero()) {
@@ -51,7 +51,7 @@ run_status backend::run(std::chrono::milliseconds timeout,
     ec = std::make_error_code(std::errc::not_enough_memory);
   }
   held.lock();
-  run_blocked_ = false;
+  blocked_run_ = std::thread::id{};
   if (io_.stopped()) io_.restart();
   look_at_listed();  // the connections the reactor woke, all with one poll
   // Also a wake that release_detached ran since the last run.

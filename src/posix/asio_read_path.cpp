@@ -80,7 +80,7 @@ void backend::plan_read_wait(asio_registration& r) noexcept {
       // can have arrived while data was still queued, reported by the edge-triggered
       // reactor then; the recv that took the last bytes makes the close due). Arming asks
       // the reactor again, which reports what already holds.
-      if (reads_by_look(*r.socket) && !r.waiting[wait_read] && !run_blocked_) {
+      if (reads_by_look(*r.socket) && !r.waiting[wait_read] && !blocks_elsewhere()) {
         list_for_look(r, input_state::look_due);
       } else {
         start_wait(r, wait_read);

@@ -15,22 +15,29 @@
 
 namespace evsel::wsa {
 
+namespace {
+
+// The event object a call names: null for a null handle; WSAEINVAL for a handle that is not
+// an open event. Looked at after the socket: a handle that is no socket says so first.
+int named_event(event_handle e, std::shared_ptr<event_object>& out) noexcept {
+  if (e == nullptr) return 0;
+  out = find_event(e);
+  return out == nullptr ? code::invalid_argument : 0;
+}
+
+}  // namespace
+
 int event_select(socket_handle s, event_handle e, event mask) noexcept {
-  // A handle that is no socket says so before the other arguments are looked at.
-  if (int code = 0; find_socket(s, code) == nullptr) return code;
+  if (const int code = check_started()) return code;
   mask &= all_events;  // FD_QOS and the others Windows defines never occur here
-  std::shared_ptr<event_object> object;
-  if (e != nullptr) {
-    object = find_event(e);
-    if (object == nullptr) return code::invalid_argument;
-  } else if (mask != event::none) {
-    return code::invalid_argument;
-  }
   runtime& rt = the_runtime();
   try {
     const std::lock_guard<std::mutex> lock(rt.mutex);
     const auto it = rt.sockets.find(s);
     if (it == rt.sockets.end()) return code::not_socket;
+    std::shared_ptr<event_object> object;
+    if (const int code = named_event(e, object)) return code;
+    if (object == nullptr && mask != event::none) return code::invalid_argument;
     socket_entry& entry = *it->second;
     if (mask == event::none || (entry.proto == protocol::udp && !entry.bound)) {
       // Deselection: evsel keeps what was recorded and what is disabled on the socket
@@ -92,19 +99,16 @@ int enum_network_events(socket_handle s,
                         int (&codes)[event_bit_count]) noexcept {
   occurred = event::none;
   for (int& c : codes) c = 0;
-  if (int code = 0; find_socket(s, code) == nullptr) return code;
-  std::shared_ptr<event_object> object;
-  if (e != nullptr) {
-    object = find_event(e);
-    if (object == nullptr) return code::invalid_argument;
-  }
+  if (const int code = check_started()) return code;
   // A program may enumerate without waiting: what evsel recorded meanwhile belongs to the
-  // record, as it would on Windows.
+  // record, as it would on Windows. (Before the runtime lock, which delivering takes.)
   pump_now();
   runtime& rt = the_runtime();
   const std::lock_guard<std::mutex> lock(rt.mutex);
   const auto it = rt.sockets.find(s);
   if (it == rt.sockets.end()) return code::not_socket;
+  std::shared_ptr<event_object> object;
+  if (const int code = named_event(e, object)) return code;
   socket_entry& entry = *it->second;
   // Bits outside the current mask stay recorded for a later selection that includes them.
   occurred = entry.recorded & entry.mask;
